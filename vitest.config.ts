@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "bench/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Real processes (node, perf) are started by tests; two cores, so keep concurrency modest.
+    maxWorkers: 2,
+    reporters: ["default"],
+  },
+});
