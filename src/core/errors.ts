@@ -61,6 +61,9 @@ export const ExitCode = { ok: 0, thresholdFailed: 1, usage: 2, runtime: 3 } as c
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export function exitCodeForError(error: unknown): ExitCode {
+  // node:util parseArgs reports unknown or malformed options with these codes.
+  const nodeCode = (error as { code?: unknown } | null)?.code;
+  if (typeof nodeCode === "string" && nodeCode.startsWith("ERR_PARSE_ARGS")) return ExitCode.usage;
   if (isPerfError(error)) {
     if (error.code === "USAGE" || error.code === "UNKNOWN_FORMAT") return ExitCode.usage;
     return ExitCode.runtime;

@@ -1,0 +1,55 @@
+import { describeError, exitCodeForError, PerfError, type ExitCode } from "../core/errors.js";
+
+/** The CLI's only door to the terminal: the library never prints. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+export function writeLine(stream: NodeJS.WritableStream, text = ""): void {
+  stream.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+/** Prints an error the same way for every command and returns its exit code. */
+export function reportError(io: CliIo, error: unknown, json: boolean): ExitCode {
+  const code = exitCodeForError(error);
+  if (json) {
+    const body = error instanceof PerfError ? error.toJSON() : { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
+    writeLine(io.stdout, JSON.stringify({ error: body }, null, 2));
+  }
+  writeLine(io.stderr, `perfscope: ${describeError(error)}`);
+  if (!(error instanceof PerfError) && error instanceof Error && error.stack && process.env.PERFSCOPE_DEBUG) writeLine(io.stderr, error.stack);
+  return code;
+}
+
+export function usageError(message: string, hint?: string): PerfError {
+  return new PerfError("USAGE", message, hint ? { hint } : {});
+}
+
+/**
+ * Progress on stderr: a line rewritten in place on a terminal, a plain line every few
+ * seconds otherwise (CI logs), nothing when quiet.
+ */
+export function createProgressPrinter(io: CliIo, quiet: boolean): { update(text: string): void; done(): void } {
+  if (quiet) return { update() {}, done() {} };
+  const tty = Boolean(io.stderr.isTTY);
+  let lastPlain = 0;
+  let shown = false;
+  return {
+    update(text) {
+      if (tty) {
+        io.stderr.write(`\r\u001b[2K${text}`);
+        shown = true;
+      } else if (Date.now() - lastPlain >= 5000) {
+        lastPlain = Date.now();
+        writeLine(io.stderr, text);
+      }
+    },
+    done() {
+      if (tty && shown) io.stderr.write("\r\u001b[2K");
+      shown = false;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { ExitCode } from "../core/errors.js";
+import { PERFSCOPE_VERSION } from "../version.js";
+import { runAnalyzeCommand } from "./commands/analyze.js";
+import { runMcpCommand } from "./commands/mcp.js";
+import { runProfileCommand } from "./commands/profile.js";
+import { processIo, writeLine, type CliIo } from "./io.js";
+
+const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIo) => Promise<number> }> = {
+  profile: { summary: "record a CPU profile of a command or PID and name the bottlenecks", run: runProfileCommand },
+  analyze: { summary: "analyse a saved profile (.cpuprofile, perf script, folded) and draw its flame graph", run: runAnalyzeCommand },
+  mcp: { summary: "serve perfscope to AI agents over MCP (stdio)", run: runMcpCommand },
+};
+
+const MAIN_HELP = `perfscope ${PERFSCOPE_VERSION} — measure, find the bottleneck, prove it with numbers
+
+Usage: perfscope <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+  .join("\n")}
+
+Run "perfscope <command> --help" for a command's options and examples.
+
+Examples:
+  perfscope profile -- node examples/hotspot.js
+  perfscope profile --pid 4242 --duration 30s
+  perfscope analyze profile.cpuprofile --format markdown
+  perfscope mcp
+
+Exit codes: 0 ok · 1 a threshold failed · 2 usage error · 3 runtime error.`;
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    writeLine(io.stdout, MAIN_HELP);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    writeLine(io.stdout, PERFSCOPE_VERSION);
+    return ExitCode.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    writeLine(io.stderr, `perfscope: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(", ")}. See perfscope --help.`);
+    return ExitCode.usage;
+  }
+  return command.run(rest, io);
+}
+
+const code = await runCli(process.argv.slice(2));
+// Let stdout drain before exiting: piped JSON output must not be cut short.
+process.exitCode = code;

@@ -1,0 +1,78 @@
+import { mkdtempSync, existsSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const cli = join(repo, "dist", "cli", "main.js");
+
+// End to end: the built server, started over stdio by the SDK's own Client.
+describe("perfscope mcp (stdio, built server)", () => {
+  let client: Client;
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "perfscope-mcp-"));
+    client = new Client({ name: "perfscope-test", version: "1.0.0" });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, "mcp", "--root", root], stderr: "pipe" }));
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("lists the profile tools with input and output schemas", async () => {
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(["profile", "analyze_profile"]));
+    for (const t of tools) {
+      expect(t.inputSchema.type).toBe("object");
+      expect(t.outputSchema?.type).toBe("object");
+    }
+  });
+
+  it("profiles the bundled example and names its planted hotspot first, with links not samples", async () => {
+    const result = await client.callTool({ name: "profile", arguments: { target: ["node", join(repo, "examples", "hotspot.js")] } }, undefined, { timeout: 60_000 });
+    expect(result.isError).toBeFalsy();
+    const structured = result.structuredContent as { bottlenecks: Array<{ function: string; selfShare: number }>; files: Record<string, string> };
+    expect(structured.bottlenecks[0]!.function).toBe("checksumOrder");
+    expect(structured.bottlenecks[0]!.selfShare).toBeGreaterThan(0.3);
+    const content = result.content as Array<{ type: string; text?: string; uri?: string }>;
+    const text = content.find((c) => c.type === "text")!.text!;
+    expect(text).toContain("checksumOrder");
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2048);
+    const links = content.filter((c) => c.type === "resource_link");
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(existsSync(fileURLToPath(l.uri!))).toBe(true);
+    expect(structured.files.flamegraphHtml!.startsWith(root)).toBe(true);
+    // Only insights travel: the whole answer stays small although the profile has thousands of samples.
+    expect(JSON.stringify(result).length).toBeLessThan(20_000);
+  });
+
+  it("analyses a saved profile, and reports a corrupt one as a tool error with the place", async () => {
+    const folded = join(root, "x.folded");
+    writeFileSync(folded, "main;parse 10\nmain;render 90\n");
+    const ok = await client.callTool({ name: "analyze_profile", arguments: { file: folded } });
+    expect(ok.isError).toBeFalsy();
+    expect((ok.structuredContent as { bottlenecks: Array<{ function: string }> }).bottlenecks[0]!.function).toBe("render");
+
+    const broken = join(root, "broken.cpuprofile");
+    writeFileSync(broken, '{"nodes":[{"id":1,"callFrame":{"functionName":"a"');
+    const bad = await client.callTool({ name: "analyze_profile", arguments: { file: broken } });
+    expect(bad.isError).toBe(true);
+    const msg = (bad.content as Array<{ text: string }>)[0]!.text;
+    expect(msg).toContain("MALFORMED_INPUT");
+    expect(msg).toContain("broken.cpuprofile");
+  });
+
+  it("keeps serving after a failing call", async () => {
+    const missing = await client.callTool({ name: "analyze_profile", arguments: { file: join(root, "nope.cpuprofile") } });
+    expect(missing.isError).toBe(true);
+    const { tools } = await client.listTools();
+    expect(tools.length).toBeGreaterThan(0);
+  });
+});
