@@ -20,17 +20,17 @@ describe("perfscope CLI (built)", () => {
     const r = run(["profile", "--out", join(work, "run1"), "--", "node", join(repo, "examples", "hotspot.js")]);
     expect(r.code).toBe(0);
     const first = r.stdout.split("\n").find((l) => /^\s+1\. /.test(l));
-    expect(first).toContain("checksumOrder");
+    expect(first).toContain("checksumOrders");
     expect(r.stdout).toContain("processed 6 batches"); // the program's own output reaches the user
     expect(existsSync(join(work, "run1", "flamegraph.html"))).toBe(true);
-    expect(readFileSync(join(work, "run1", "flamegraph.svg"), "utf8")).toContain("checksumOrder");
+    expect(readFileSync(join(work, "run1", "flamegraph.svg"), "utf8")).toContain("checksumOrders");
   });
 
   it("--json prints only JSON on stdout", () => {
     const r = run(["profile", "--json", "--quiet", "--out", join(work, "run2"), "--", "node", join(repo, "examples", "hotspot.js")]);
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout) as { bottlenecks: Array<{ function: string }>; files: Record<string, string> };
-    expect(parsed.bottlenecks[0]!.function).toBe("checksumOrder");
+    expect(parsed.bottlenecks[0]!.function).toBe("checksumOrders");
     expect(r.stderr).toContain("processed 6 batches");
   });
 

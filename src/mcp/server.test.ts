@@ -39,11 +39,11 @@ describe("perfscope mcp (stdio, built server)", () => {
     const result = await client.callTool({ name: "profile", arguments: { target: ["node", join(repo, "examples", "hotspot.js")] } }, undefined, { timeout: 60_000 });
     expect(result.isError).toBeFalsy();
     const structured = result.structuredContent as { bottlenecks: Array<{ function: string; selfShare: number }>; files: Record<string, string> };
-    expect(structured.bottlenecks[0]!.function).toBe("checksumOrder");
+    expect(structured.bottlenecks[0]!.function).toBe("checksumOrders");
     expect(structured.bottlenecks[0]!.selfShare).toBeGreaterThan(0.3);
     const content = result.content as Array<{ type: string; text?: string; uri?: string }>;
     const text = content.find((c) => c.type === "text")!.text!;
-    expect(text).toContain("checksumOrder");
+    expect(text).toContain("checksumOrders");
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2048);
     const links = content.filter((c) => c.type === "resource_link");
     expect(links.length).toBeGreaterThan(0);

@@ -14,8 +14,10 @@ export interface ProfileOptions {
   target: unknown;
   /** Seconds (number) or a duration string ("30s", "2m"). Optional for commands: they run to the end. */
   duration?: number | string;
-  /** Sampling rate in Hz (the brief's `sample_rate`). */
+  /** Sampling rate in Hz. */
   sampleRate?: number;
+  /** Alias of `sampleRate`, as the brief's examples spell it. */
+  sample_rate?: number;
   collector?: "auto" | "inspector" | "perf";
   /** Output folder; default `.perfscope/runs/<time>-profile/`. */
   out?: string;
@@ -66,7 +68,7 @@ export async function profile(options: ProfileOptions): Promise<ProfileRunResult
   if ("pid" in target && durationMs === undefined) {
     throw new PerfError("USAGE", `Profiling pid ${target.pid} needs a duration.`, { hint: "Add duration: 30 (seconds) or --duration 30s.", where: { pid: target.pid } });
   }
-  const sampleRateHz = options.sampleRate ?? DEFAULT_SAMPLE_RATE_HZ;
+  const sampleRateHz = options.sampleRate ?? options.sample_rate ?? DEFAULT_SAMPLE_RATE_HZ;
   if (!Number.isFinite(sampleRateHz) || sampleRateHz <= 0 || sampleRateHz > 100_000) {
     throw new PerfError("USAGE", `Invalid sample rate ${sampleRateHz} Hz.`, { hint: "Use a rate between 1 and 100000 Hz; 100–1000 is typical." });
   }

@@ -3,6 +3,7 @@ import { wilsonInterval } from "../../core/stats.js";
 import { stackFrames, type FrameKind, type Profile, type ProfileUnit } from "../model.js";
 import { cpuHotspots } from "./cpu-hotspots.js";
 import { gatherProfileFacts, type ProfileFacts } from "./facts.js";
+import { displayFile } from "./function-stats.js";
 import { timeSplit } from "./time-split.js";
 
 export const PROFILE_ANALYZERS: ReadonlyArray<Analyzer<ProfileFacts>> = [cpuHotspots, timeSplit];
@@ -75,7 +76,7 @@ function listBottlenecks(facts: ProfileFacts, top: number): Bottleneck[] {
       return {
         rank: i + 1,
         function: f.name,
-        file: f.file ?? null,
+        file: displayFile(f.file),
         line: f.line ?? null,
         column: f.column ?? null,
         kind: f.kind,

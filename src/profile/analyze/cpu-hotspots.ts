@@ -2,7 +2,7 @@ import type { Analyzer, Finding, Severity } from "../../core/finding.js";
 import { wilsonInterval } from "../../core/stats.js";
 import { stackFrames } from "../model.js";
 import type { ProfileFacts } from "./facts.js";
-import { describeFrameLocation } from "./function-stats.js";
+import { describeFrameLocation, displayFile } from "./function-stats.js";
 
 /** A function is a bottleneck worth a finding when its own code takes this share of busy time. */
 export const HOTSPOT_MIN_SHARE = 0.05;
@@ -70,7 +70,7 @@ export const cpuHotspots: Analyzer<ProfileFacts> = {
             ...(selfMs !== null ? [{ name: "self time", value: selfMs, unit: "ms" }] : []),
             { name: "samples", value: facts.sampleCount, unit: "count" },
           ],
-          frames: [{ name: frame.name, ...(frame.file ? { file: frame.file } : {}), ...(frame.line !== undefined ? { line: frame.line } : {}), share }],
+          frames: [{ name: frame.name, ...(frame.file ? { file: displayFile(frame.file)! } : {}), ...(frame.line !== undefined ? { line: frame.line } : {}), share }],
           stacks: path.length > 0 ? [path.join(" > ")] : [],
         },
         suggestion: suggestFor(frame.kind, frame.name, location, caller),

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { Frame, Profile } from "../model.js";
 import { computeCallTree, type CallTree } from "./call-tree.js";
 
@@ -64,8 +65,22 @@ export function computeFunctionStats(profile: Profile, tree: CallTree = computeC
   return stats;
 }
 
-/** A short stable identity for a function: name and where it is defined. */
+/** A frame's file as people read it: `file://` URLs (how V8 names modules) become paths. */
+export function displayFile(file: string | undefined): string | null {
+  if (!file) return null;
+  if (file.startsWith("file://")) {
+    try {
+      return fileURLToPath(file);
+    } catch {
+      return file;
+    }
+  }
+  return file;
+}
+
+/** Where a function is defined, as `file:line:column`, or null when unknown. */
 export function describeFrameLocation(frame: Frame): string | null {
-  if (!frame.file) return null;
-  return frame.line !== undefined ? `${frame.file}:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ""}` : frame.file;
+  const file = displayFile(frame.file);
+  if (!file) return null;
+  return frame.line !== undefined ? `${file}:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ""}` : file;
 }

@@ -1,0 +1,170 @@
+import { ProfileBuilder, type FrameInput } from "../builder.js";
+import type { Profile, ProfileUnit } from "../model.js";
+import type { PerfSampleHeader } from "./perf-script-header.js";
+
+/**
+ * How perf samples are weighted:
+ * - "time" (default): each sample stands for the time around it on its own thread — from
+ *   halfway since the thread's previous sample to halfway to its next — in microseconds.
+ *   Irregular sampling (a thread that slept, a CPU that went idle) is then weighted by the
+ *   wall time it covers; speedscope weights perf samples the same way.
+ * - "samples": every sample counts 1 (what FlameGraph's stackcollapse-perf does).
+ * - "period": the event period perf recorded (nanoseconds for clock events).
+ */
+export type PerfWeighting = "time" | "samples" | "period";
+
+export interface PerfAssembleOptions {
+  fileName?: string;
+  aggregate?: boolean;
+  weighting?: PerfWeighting;
+}
+
+interface ThreadState {
+  count: number;
+  node: number;
+  slot: number;
+  time: number;
+  start: number;
+  period: number | undefined;
+}
+
+function isClockEvent(event: string): boolean {
+  return event.startsWith("cpu-clock") || event.startsWith("task-clock");
+}
+
+/** The key samples are grouped by for time weighting: speedscope's per-thread profile name. */
+export function perfThreadName(h: PerfSampleHeader): string {
+  let name = h.comm;
+  if (h.pid) name += ` pid: ${h.pid}`;
+  if (h.tid) name += ` tid: ${h.tid}`;
+  return name;
+}
+
+/**
+ * Turns parsed samples into one Profile: maps the reader's frame ids into a ProfileBuilder,
+ * weights samples, and keeps only the first event type seen (weights of different events,
+ * e.g. cycles and page faults, cannot be added up).
+ */
+export class PerfProfileAssembler {
+  private readonly builder: ProfileBuilder;
+  private readonly frameMap: number[] = [];
+  private readonly threads = new Map<string, ThreadState>();
+  private readonly stacks: number[] = [];
+  private readonly weights: number[] = [];
+  private readonly times: number[] = [];
+  private readonly aggregate: boolean;
+  private weighting: PerfWeighting;
+  private event: string | undefined;
+  private firstTime: number | undefined;
+  private lastTime: number | undefined;
+  private hasAllTimes = true;
+  private pids = new Set<number>();
+  skippedOtherEvents = 0;
+
+  constructor(
+    private readonly frames: readonly FrameInput[],
+    options: PerfAssembleOptions = {},
+  ) {
+    this.aggregate = options.aggregate ?? false;
+    this.weighting = options.weighting ?? "time";
+    this.builder = new ProfileBuilder("microseconds", { name: options.fileName, collector: "import:perf-script" }, { aggregate: this.aggregate });
+  }
+
+  add(header: PerfSampleHeader, stack: readonly number[], depth: number): void {
+    if (this.event === undefined) {
+      this.event = header.event;
+      if (this.weighting === "time" && header.time === undefined) this.weighting = "samples";
+    } else if (header.event !== this.event) {
+      this.skippedOtherEvents++;
+      return;
+    }
+    if (header.pid !== undefined) this.pids.add(header.pid);
+    let node = -1;
+    const b = this.builder;
+    for (let i = depth - 1; i >= 0; i--) {
+      const rid = stack[i]!;
+      let fid = this.frameMap[rid];
+      if (fid === undefined) fid = this.frameMap[rid] = b.internFrame(this.frames[rid]!);
+      node = b.childNode(node, fid);
+    }
+    const t = header.time;
+    if (t === undefined) this.hasAllTimes = false;
+    else {
+      this.firstTime ??= t;
+      this.lastTime = t;
+    }
+    if (this.weighting === "samples") this.emitNow(node, 1, t);
+    else if (this.weighting === "period") this.emitNow(node, header.period ?? 1, t);
+    else this.addTimed(header, node, t);
+  }
+
+  private emitNow(node: number, weight: number, t: number | undefined): void {
+    if (this.aggregate) this.builder.addSample(node, weight);
+    else {
+      this.stacks.push(node);
+      this.weights.push(weight);
+      this.times.push(t === undefined || this.firstTime === undefined ? 0 : t - this.firstTime);
+    }
+  }
+
+  private addTimed(header: PerfSampleHeader, node: number, t: number | undefined): void {
+    const key = perfThreadName(header);
+    let st = this.threads.get(key);
+    if (!st) {
+      st = { count: 0, node: -1, slot: -1, time: 0, start: 0, period: header.period };
+      this.threads.set(key, st);
+    }
+    const time = t ?? st.time;
+    let start = time;
+    if (st.count > 0) {
+      // Out-of-order timestamps (unsorted `perf script`) would give negative weights: clamp.
+      start = time >= st.time ? (st.time + time) / 2 : st.time;
+      this.settle(st, start - st.start);
+    }
+    st.count++;
+    st.node = node;
+    st.time = time;
+    st.start = start;
+    if (!this.aggregate) {
+      st.slot = this.stacks.length;
+      this.stacks.push(node);
+      this.weights.push(0);
+      this.times.push(this.firstTime === undefined ? 0 : start - this.firstTime);
+    }
+  }
+
+  private settle(st: ThreadState, weight: number): void {
+    if (this.aggregate) this.builder.addSample(st.node, weight);
+    else this.weights[st.slot] = weight;
+  }
+
+  /** A thread with one sample has no neighbour to measure against: use its clock period. */
+  private loneWeight(st: ThreadState): number {
+    if (st.period !== undefined && this.event !== undefined && isClockEvent(this.event)) return st.period / 1000;
+    return 1;
+  }
+
+  build(): Profile {
+    for (const st of this.threads.values()) {
+      if (st.count === 1) this.settle(st, this.loneWeight(st));
+      else if (st.count > 1) this.settle(st, st.time - st.start);
+    }
+    this.threads.clear();
+    const meta: Profile["meta"] = {};
+    if (this.firstTime !== undefined && this.lastTime !== undefined) meta.durationMs = (this.lastTime - this.firstTime) / 1000;
+    if (this.pids.size === 1) meta.pid = [...this.pids][0]!;
+    this.builder.setMeta(meta);
+    const profile = this.builder.build();
+    profile.unit = this.unit();
+    if (!this.aggregate) {
+      profile.samples = { stack: this.stacks, weight: this.weights, time: this.hasAllTimes && this.firstTime !== undefined ? this.times : null };
+    }
+    return profile;
+  }
+
+  private unit(): ProfileUnit {
+    if (this.weighting === "samples") return "samples";
+    if (this.weighting === "period") return this.event !== undefined && isClockEvent(this.event) ? "nanoseconds" : "none";
+    return "microseconds";
+  }
+}

@@ -1,0 +1,234 @@
+import { PerfError } from "../../core/errors.js";
+import type { FrameInput } from "../builder.js";
+import { parsePerfFrameText } from "./perf-script-frame.js";
+import { parsePerfHeader, type PerfSampleHeader } from "./perf-script-header.js";
+
+/** Receives each sample: its header and its frames as parser frame ids, LEAF FIRST. */
+export type PerfSampleSink = (header: PerfSampleHeader, stack: readonly number[], depth: number) => void;
+
+// The symbol cache is only a shortcut; past this size it is dropped so memory stays bounded
+// even for inputs with millions of distinct symbols.
+const SYMBOL_CACHE_LIMIT = 500_000;
+
+/** Cached frame ids per symbol text; one entry per DSO the symbol appeared in. */
+interface SymbolEntry {
+  id: number;
+  /** The ` (dso)` tail as it appears on the line, or "" when there was none. */
+  dso: string;
+  next: SymbolEntry | undefined;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Copies a string so a cache key does not pin the whole chunk it was sliced from. */
+function detachString(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/**
+ * Incremental `perf script` reader: feed it text chunks of any size, it cuts lines, parses
+ * sample headers and call-chain lines, interns frames, and hands each finished sample to the
+ * sink. Memory: one partial line plus the frame tables, never the input.
+ */
+export class PerfScriptLineReader {
+  /** Frames seen so far, indexed by the ids the sink receives. */
+  readonly frames: FrameInput[] = [];
+  private readonly byCanonical = new Map<string, number>();
+  private bySymbol = new Map<string, SymbolEntry>();
+  private symbolCount = 0;
+  private readonly stack: number[] = [];
+  private depth = 0;
+  private header: PerfSampleHeader | null = null;
+  private carry = "";
+  private lineNo = 0;
+  private sawSample = false;
+
+  constructor(
+    private readonly sink: PerfSampleSink,
+    private readonly fileName: string,
+  ) {}
+
+  get linesRead(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: string): void {
+    let pos = 0;
+    if (this.carry.length > 0) {
+      // Finish the line cut at the previous chunk's end on its own, so the big chunk below is
+      // scanned as the flat string the decoder produced (a concatenation would be a rope).
+      const nl = chunk.indexOf("\n");
+      if (nl < 0) {
+        this.carry += chunk;
+        return;
+      }
+      const line = this.carry + chunk.slice(0, nl + 1);
+      this.carry = "";
+      this.scan(line, 0);
+      pos = nl + 1;
+    }
+    const rest = this.scan(chunk, pos);
+    this.carry = rest === chunk.length ? "" : chunk.slice(rest);
+  }
+
+  /** Reads every complete line of `text` from `pos`; returns where the unfinished line starts. */
+  private scan(text: string, pos: number): number {
+    for (;;) {
+      const nl = text.indexOf("\n", pos);
+      if (nl < 0) return pos;
+      this.lineNo++;
+      const end = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.readLine(text, pos, end);
+      pos = nl + 1;
+    }
+  }
+
+  /** Flushes the last line (files need not end with a newline) and the last sample. */
+  end(): void {
+    if (this.carry.length > 0) {
+      this.lineNo++;
+      const text = this.carry;
+      this.carry = "";
+      const end = text.charCodeAt(text.length - 1) === 13 ? text.length - 1 : text.length;
+      this.readLine(text, 0, end);
+    }
+    this.finishSample();
+  }
+
+  private readLine(text: string, start: number, end: number): void {
+    if (start === end) {
+      this.finishSample();
+      return;
+    }
+    const c = text.charCodeAt(start);
+    if (c === 9 || c === 32) {
+      this.readFrameLine(text, start, end);
+      return;
+    }
+    if (c === 35) return; // '#' header comments from `perf script --header`
+    this.finishSample();
+    const line = text.slice(start, end);
+    const header = parsePerfHeader(line);
+    if (!header) {
+      throw new PerfError("MALFORMED_INPUT", `Not a perf script sample header: "${line.slice(0, 120)}"`, {
+        where: { file: this.fileName, line: this.lineNo },
+        hint: 'Expected "comm pid/tid time: period event:" followed by tab-indented call-chain lines, as `perf script` prints them.',
+      });
+    }
+    this.header = header;
+    this.sawSample = true;
+    if (header.inline !== undefined) this.pushFrame(header.inline, 0, header.inline.length);
+  }
+
+  private readFrameLine(text: string, start: number, end: number): void {
+    let i = start;
+    while (i < end && (text.charCodeAt(i) === 9 || text.charCodeAt(i) === 32)) i++;
+    if (i === end) {
+      this.finishSample();
+      return;
+    }
+    if (this.header === null) {
+      if (!this.sawSample && this.lineNo <= 1) {
+        throw new PerfError("MALFORMED_INPUT", "A call-chain line comes before any sample header", {
+          where: { file: this.fileName, line: this.lineNo },
+          hint: "The input should start with a sample header line (perf script output); was the file cut at the start?",
+        });
+      }
+      // A stray indented line after a sample's blank separator: perf prints none, skip it.
+      return;
+    }
+    this.pushFrame(text, i, end);
+  }
+
+  /** Interns the frame on `text[start, end)`: `address symbol+off (dso)` or a bare symbol. */
+  private pushFrame(text: string, start: number, end: number): void {
+    let i = start;
+    while (i < end && isHex(text.charCodeAt(i))) i++;
+    let symStart = start;
+    if (i > start && (i === end || text.charCodeAt(i) === 32)) {
+      symStart = i;
+      while (symStart < end && text.charCodeAt(symStart) === 32) symStart++;
+    }
+    // Hot path: look up by symbol without its `+0x…` offset (instruction addresses inside a
+    // function vary from sample to sample, the function does not), then check the DSO in place.
+    let dsoAt = end;
+    if (text.charCodeAt(end - 1) === 41) {
+      // Scan back by hand: lastIndexOf is a runtime call, slower than this short loop.
+      let open = end - 2;
+      while (open > symStart && !(text.charCodeAt(open) === 40 && text.charCodeAt(open - 1) === 32)) open--;
+      if (open > symStart) dsoAt = open - 1;
+    }
+    let symEnd = dsoAt;
+    let h = symEnd - 1;
+    while (h > symStart && isHex(text.charCodeAt(h))) h--;
+    if (h < symEnd - 1 && h >= symStart + 2 && text.charCodeAt(h) === 120 && text.charCodeAt(h - 1) === 48 && text.charCodeAt(h - 2) === 43) symEnd = h - 2;
+    // V8 hashes a substring faster than JS code can compare one, so the symbol is the Map key;
+    // the DSO is checked in place, character by character (startsWith is slower at this size).
+    const symbol = text.slice(symStart, symEnd);
+    const dsoLength = end - dsoAt;
+    for (let entry = this.bySymbol.get(symbol); entry !== undefined; entry = entry.next) {
+      const dso = entry.dso;
+      if (dso.length !== dsoLength) continue;
+      let k = dsoLength - 1;
+      while (k >= 0 && dso.charCodeAt(k) === text.charCodeAt(dsoAt + k)) k--;
+      if (k < 0) {
+        this.stack[this.depth++] = entry.id;
+        return;
+      }
+    }
+    this.stack[this.depth++] = this.internSlow(symbol, text.slice(symStart, end), text.slice(dsoAt, end));
+  }
+
+  private internSlow(symbol: string, raw: string, dso: string): number {
+    const frame = parsePerfFrameText(raw);
+    const key = `${frame.name}\u0000${frame.file ?? ""}\u0000${frame.line ?? ""}\u0000${frame.column ?? ""}`;
+    let id = this.byCanonical.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      this.frames.push(frame);
+      this.byCanonical.set(key, id);
+    }
+    if (this.symbolCount >= SYMBOL_CACHE_LIMIT) {
+      this.bySymbol = new Map();
+      this.symbolCount = 0;
+    }
+    const owned = detachString(symbol);
+    this.bySymbol.set(owned, { id, dso: detachString(dso), next: this.bySymbol.get(owned) });
+    this.symbolCount++;
+    return id;
+  }
+
+  private finishSample(): void {
+    const header = this.header;
+    if (header === null) return;
+    this.header = null;
+    const depth = this.depth;
+    this.depth = 0;
+    this.sink(header, this.stack, depth);
+  }
+}
+
+/**
+ * Whether text looks like `perf script` output: its first line that is neither blank nor a
+ * `#` comment parses as a sample header, and the next line is a call-chain line or blank.
+ */
+export function sniffPerfScript(text: string): boolean {
+  let pos = 0;
+  while (pos < text.length) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(pos, nl).replace(/\r$/, "");
+    pos = nl + 1;
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const header = parsePerfHeader(line);
+    if (!header) return false;
+    if (header.inline !== undefined) return true;
+    let next = text.indexOf("\n", pos);
+    if (next < 0) next = text.length;
+    const following = text.slice(pos, next).replace(/\r$/, "");
+    return following.trim() === "" || /^[\t ]+\S/.test(following);
+  }
+  return false;
+}
