@@ -86,7 +86,12 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
         controller.abort(new Error("interrupted by Ctrl-C"));
       } else process.exit(130);
     };
+    // SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the same way: the started
+    // target runs in its own process group and must not be left behind.
+    const onTerminate = () => controller.abort(new Error("stopped by a termination signal"));
     process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onTerminate);
+    process.on("SIGHUP", onTerminate);
     const progress = createProgressPrinter(io, values.quiet ?? false);
     try {
       const result = await profile({
@@ -113,6 +118,8 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
     } finally {
       progress.done();
       process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onTerminate);
+      process.off("SIGHUP", onTerminate);
     }
   } catch (error) {
     return reportError(io, error, json);

@@ -151,11 +151,15 @@ export class PerfScriptLineReader {
       symStart = i;
       while (symStart < end && text.charCodeAt(symStart) === 32) symStart++;
     }
-    // Hot path: look up by symbol without its `+0x…` offset (instruction addresses inside a
-    // function vary from sample to sample, the function does not), then check the DSO in place.
+    this.stack[this.depth++] = this.lookUpSymbol(text, symStart, end);
+  }
+
+  /** The frame id for `symbol+off (dso)` on `text[symStart, end)`, by symbol without its offset. */
+  private lookUpSymbol(text: string, symStart: number, end: number): number {
+    // Look up by symbol without its `+0x…` offset (instruction addresses inside a function
+    // vary from sample to sample, the function does not), then check the DSO in place.
     let dsoAt = end;
     if (text.charCodeAt(end - 1) === 41) {
-      // Scan back by hand: lastIndexOf is a runtime call, slower than this short loop.
       let open = end - 2;
       while (open > symStart && !(text.charCodeAt(open) === 40 && text.charCodeAt(open - 1) === 32)) open--;
       if (open > symStart) dsoAt = open - 1;
@@ -164,8 +168,6 @@ export class PerfScriptLineReader {
     let h = symEnd - 1;
     while (h > symStart && isHex(text.charCodeAt(h))) h--;
     if (h < symEnd - 1 && h >= symStart + 2 && text.charCodeAt(h) === 120 && text.charCodeAt(h - 1) === 48 && text.charCodeAt(h - 2) === 43) symEnd = h - 2;
-    // V8 hashes a substring faster than JS code can compare one, so the symbol is the Map key;
-    // the DSO is checked in place, character by character (startsWith is slower at this size).
     const symbol = text.slice(symStart, symEnd);
     const dsoLength = end - dsoAt;
     for (let entry = this.bySymbol.get(symbol); entry !== undefined; entry = entry.next) {
@@ -173,12 +175,9 @@ export class PerfScriptLineReader {
       if (dso.length !== dsoLength) continue;
       let k = dsoLength - 1;
       while (k >= 0 && dso.charCodeAt(k) === text.charCodeAt(dsoAt + k)) k--;
-      if (k < 0) {
-        this.stack[this.depth++] = entry.id;
-        return;
-      }
+      if (k < 0) return entry.id;
     }
-    this.stack[this.depth++] = this.internSlow(symbol, text.slice(symStart, end), text.slice(dsoAt, end));
+    return this.internSlow(symbol, text.slice(symStart, end), text.slice(dsoAt, end));
   }
 
   private internSlow(symbol: string, raw: string, dso: string): number {
