@@ -39,6 +39,16 @@ describe("profile() — the brief's first example, for real", () => {
     expect(readFileSync(run.files.report, "utf8")).toContain("checksumOrders");
   });
 
+  it("with perf, weighs samples by CPU time so idle background threads do not dilute the hotspot", async () => {
+    const run = await profile({ target: ["node", example], collector: "perf", out: join(work, "perf") });
+    expect(run.analysis.profile.collector).toBe("linux-perf");
+    expect(run.bottlenecks[0]!.function).toBe("checksumOrders");
+    // The main thread spends most CPU there; weighting by gaps between a thread's samples
+    // (speedscope's way) gave V8's mostly sleeping helper threads a large share instead.
+    expect(run.bottlenecks[0]!.selfShare).toBeGreaterThan(0.5);
+    expect(run.analysis.split.native).toBeGreaterThan(0);
+  });
+
   it("refuses a PID without a duration, and bad rates, as usage errors", async () => {
     await expect(profile({ target: { pid: process.pid } })).rejects.toMatchObject({ code: "USAGE" });
     await expect(profile({ target: "node x.js", sampleRate: -5 })).rejects.toMatchObject({ code: "USAGE" });

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { PerfError } from "../../core/errors.js";
+import { PERF_ANALYSIS_WEIGHTING } from "../import/index.js";
 import { importFromPerfScriptStream } from "../import/perf-script.js";
 import type { Profile } from "../model.js";
 
@@ -27,6 +28,7 @@ export async function convertPerfData(perfArgv: string[], dataFile: string, onBy
   try {
     profile = await importFromPerfScriptStream(child.stdout, {
       fileName: dataFile,
+      weighting: PERF_ANALYSIS_WEIGHTING,
       aggregate: size > AGGREGATE_ABOVE_BYTES,
       ...(onBytes ? { onProgress: onBytes } : {}),
     });

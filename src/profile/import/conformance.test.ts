@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Profile } from "../model.js";
 import { importFromCollapsed } from "./collapsed.js";
 import { importFromCpuProfile } from "./cpuprofile.js";
-import { detectAndImportProfile } from "./index.js";
+import { detectAndImportProfile, PERF_ANALYSIS_WEIGHTING } from "./index.js";
 import { importFromPerfScript, importFromPerfScriptStream, splitPerfScriptByThread } from "./perf-script.js";
 import { FIXTURES, frameWeights, readSnapshotFile, walkStacks, type SnapshotProfile } from "./test-helpers/speedscope-snapshot.js";
 
@@ -159,7 +159,7 @@ describe.skipIf(!haveFixtures)("speedscope conformance: linux perf script (impor
     for (const file of readdirSync(path.join(profilesDir, "linux-perf"))) {
       const text = readInput(`linux-perf/${file}`).toString("utf8");
       const profile = detectAndImportProfile(text, file);
-      const perThread = splitPerfScriptByThread(text)!;
+      const perThread = splitPerfScriptByThread(text, { weighting: PERF_ANALYSIS_WEIGHTING })!;
       const threadTotal = perThread.reduce((a, t) => a + t.profile.samples.weight.reduce((x, y) => x + y, 0), 0);
       expect(profile.samples.weight.reduce((a, b) => a + b, 0)).toBeCloseTo(threadTotal, 3);
       expect(profile.samples.stack.length).toBeGreaterThan(0);

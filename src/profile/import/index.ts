@@ -7,6 +7,13 @@ import { importFromCollapsed } from "./collapsed.js";
 import { importFromCpuProfile } from "./cpuprofile.js";
 import { locateJsonError } from "./json-locate.js";
 import { importFromPerfScript, importFromPerfScriptStream, sniffPerfScript } from "./perf-script.js";
+
+/**
+ * perf samples are weighted by their recorded period (CPU nanoseconds for clock events) for
+ * analysis: time-gap weighting, which speedscope uses, charges a thread's sleep to its next
+ * sample and inflates background threads in multi-threaded processes.
+ */
+export const PERF_ANALYSIS_WEIGHTING = "period" as const;
 import { importFromPerfscopeJson } from "./perfscope-json.js";
 import { decodeProfileText, hasUtf16Bom } from "./text-decode.js";
 
@@ -81,7 +88,7 @@ export function detectAndImportProfile(data: Buffer | string, fileName: string):
     if (profile) return profile;
     throw unknownFormat(fileName, "this JSON is not a profile format perfscope reads (trace-event and timeline JSON are not supported yet)");
   }
-  const profile = importFromPerfScript(text, { fileName }) ?? importFromCollapsed(text, { fileName });
+  const profile = importFromPerfScript(text, { fileName, weighting: PERF_ANALYSIS_WEIGHTING }) ?? importFromCollapsed(text, { fileName });
   if (profile) return profile;
   throw unknownFormat(fileName, "the content matches no known profile format");
 }
@@ -112,7 +119,7 @@ export async function importProfileFile(file: string, options: { onProgress?: (b
   const name = path.basename(file);
   let profile: Profile;
   if (!hasUtf16Bom(head) && sniffPerfScript(head.toString("utf8"))) {
-    profile = await importFromPerfScriptStream(createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: file, onProgress: options.onProgress });
+    profile = await importFromPerfScriptStream(createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: file, weighting: PERF_ANALYSIS_WEIGHTING, onProgress: options.onProgress });
   } else {
     const data = await readFile(file);
     options.onProgress?.(data.length);

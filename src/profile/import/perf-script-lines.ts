@@ -9,6 +9,8 @@ export type PerfSampleSink = (header: PerfSampleHeader, stack: readonly number[]
 // The symbol cache is only a shortcut; past this size it is dropped so memory stays bounded
 // even for inputs with millions of distinct symbols.
 const SYMBOL_CACHE_LIMIT = 500_000;
+/** Distinct call-chain lines remembered; past this the line cache starts over (bounded memory). */
+const LINE_CACHE_LIMIT = 1 << 17;
 
 /** Cached frame ids per symbol text; one entry per DSO the symbol appeared in. */
 interface SymbolEntry {
@@ -38,6 +40,16 @@ export class PerfScriptLineReader {
   private readonly byCanonical = new Map<string, number>();
   private bySymbol = new Map<string, SymbolEntry>();
   private symbolCount = 0;
+  // Whole call-chain lines, address included. A caller's line (address, symbol, return offset,
+  // DSO) repeats verbatim in every sample through it, and is usually followed by the same
+  // line as last time, so each line remembers its successor: checking that guess is one native
+  // compare, with no hashing and no parsing. Misses fall back to a Map of the lines.
+  private lineIndex = new Map<string, number>();
+  private readonly lineText: string[] = [];
+  private readonly lineFrame: number[] = [];
+  private readonly lineNext: number[] = [];
+  /** The line entry just read in this sample, or -1 at a sample's start. */
+  private prevLine = -1;
   private readonly stack: number[] = [];
   private depth = 0;
   private header: PerfSampleHeader | null = null;
@@ -104,6 +116,19 @@ export class PerfScriptLineReader {
     }
     const c = text.charCodeAt(start);
     if (c === 9 || c === 32) {
+      if (this.header !== null) {
+        const next = this.prevLine < 0 ? -1 : this.lineNext[this.prevLine]!;
+        if (next >= 0) {
+          const line = this.lineText[next]!;
+          if (line.length === end - start && text.startsWith(line, start)) {
+            this.prevLine = next;
+            this.stack[this.depth++] = this.lineFrame[next]!;
+            return;
+          }
+        }
+        this.readCallLine(text, start, end);
+        return;
+      }
       this.readFrameLine(text, start, end);
       return;
     }
@@ -119,7 +144,34 @@ export class PerfScriptLineReader {
     }
     this.header = header;
     this.sawSample = true;
+    this.prevLine = -1;
     if (header.inline !== undefined) this.pushFrame(header.inline, 0, header.inline.length);
+  }
+
+  /** A call-chain line of the current sample that was not the predicted one. */
+  private readCallLine(text: string, start: number, end: number): void {
+    const key = text.slice(start, end);
+    let entry = this.lineIndex.get(key);
+    if (entry === undefined) {
+      const depth = this.depth;
+      this.readFrameLine(text, start, end);
+      // A whitespace-only line ends the sample instead of adding a frame: not cacheable.
+      if (this.depth === depth) return;
+      if (this.lineText.length >= LINE_CACHE_LIMIT) {
+        this.lineIndex = new Map();
+        this.lineText.length = this.lineFrame.length = this.lineNext.length = 0;
+        this.prevLine = -1;
+      }
+      entry = this.lineText.length;
+      this.lineText.push(detachString(key));
+      this.lineFrame.push(this.stack[depth]!);
+      this.lineNext.push(-1);
+      this.lineIndex.set(this.lineText[entry]!, entry);
+    } else {
+      this.stack[this.depth++] = this.lineFrame[entry]!;
+    }
+    if (this.prevLine >= 0) this.lineNext[this.prevLine] = entry;
+    this.prevLine = entry;
   }
 
   private readFrameLine(text: string, start: number, end: number): void {
