@@ -1,7 +1,7 @@
 import { PerfError } from "../../core/errors.js";
 import { formatDuration, ms } from "../../core/units.js";
 import { CdpClient } from "./cdp-client.js";
-import { delay, pidExists, withTimeout } from "./child-process.js";
+import { pidExists, withTimeout } from "./child-process.js";
 import { resolveSampleRate, validateDuration, waitForStop } from "./collect-options.js";
 import { openInspector, type OpenedInspector } from "./inspector-open.js";
 import { isNodeProcess, readProcessInfo } from "./proc-info.js";
