@@ -29,16 +29,19 @@ export function usageError(message: string, hint?: string): PerfError {
 }
 
 /**
- * Progress on stderr: a line rewritten in place on a terminal, a plain line every few
- * seconds otherwise (CI logs), nothing when quiet.
+ * Progress on stderr for work that lasts over a second: a line rewritten in place on a
+ * terminal, a plain line every few seconds otherwise (CI logs), nothing when quiet.
  */
 export function createProgressPrinter(io: CliIo, quiet: boolean): { update(text: string): void; done(): void } {
   if (quiet) return { update() {}, done() {} };
   const tty = Boolean(io.stderr.isTTY);
+  const startedAt = Date.now();
   let lastPlain = 0;
   let shown = false;
   return {
     update(text) {
+      // Work that ends within a second needs no progress line.
+      if (Date.now() - startedAt < 1000) return;
       if (tty) {
         io.stderr.write(`\r\u001b[2K${text}`);
         shown = true;

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, existsSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -5,6 +6,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+function isRunning(marker: string): boolean {
+  return spawnSync("pgrep", ["-f", `long-running.mjs ${marker}`]).status === 0;
+}
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const cli = join(repo, "dist", "cli", "main.js");
@@ -67,6 +72,31 @@ describe("perfscope mcp (stdio, built server)", () => {
     const msg = (bad.content as Array<{ text: string }>)[0]!.text;
     expect(msg).toContain("MALFORMED_INPUT");
     expect(msg).toContain("broken.cpuprofile");
+  });
+
+  it("sends progress while profiling, and a cancelled call stops its target", async () => {
+    const longRunning = join(repo, "src", "profile", "collect", "test-programs", "long-running.mjs");
+    const progress: number[] = [];
+    const done = await client.callTool(
+      { name: "profile", arguments: { target: ["node", longRunning, "30000"], duration: 2 } },
+      undefined,
+      { timeout: 60_000, onprogress: (p) => progress.push(p.progress) },
+    );
+    expect(done.isError).toBeFalsy();
+    expect(progress.length).toBeGreaterThan(0);
+    expect((done.structuredContent as { bottlenecks: Array<{ function: string }> }).bottlenecks[0]!.function).toBe("attachHotspot");
+
+    // The program's max run time doubles as a marker to find exactly this target with pgrep.
+    const marker = String(40_000 + Math.floor(Math.random() * 9_000));
+    const controller = new AbortController();
+    const call = client.callTool({ name: "profile", arguments: { target: ["node", longRunning, marker] } }, undefined, { signal: controller.signal, timeout: 60_000 });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(isRunning(marker)).toBe(true);
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    const deadline = Date.now() + 10_000;
+    while (isRunning(marker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(isRunning(marker)).toBe(false);
   });
 
   it("keeps serving after a failing call", async () => {

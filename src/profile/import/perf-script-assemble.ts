@@ -48,6 +48,11 @@ export function perfThreadName(h: PerfSampleHeader): string {
 export class PerfProfileAssembler {
   private readonly builder: ProfileBuilder;
   private readonly frameMap: number[] = [];
+  // (parent node, reader frame id) → builder node, open addressing over typed arrays: the
+  // builder's Map per node costs more than the rest of assembling a sample.
+  private nodeSlots = new Int32Array(1 << 12);
+  private nodeKeys = new Int32Array(2 << 12);
+  private nodeCount = 0;
   private readonly threads = new Map<string, ThreadState>();
   private readonly stacks: number[] = [];
   private readonly weights: number[] = [];
@@ -80,13 +85,7 @@ export class PerfProfileAssembler {
     }
     if (header.pid !== undefined) this.pids.add(header.pid);
     let node = -1;
-    const b = this.builder;
-    for (let i = depth - 1; i >= 0; i--) {
-      const rid = stack[i]!;
-      let fid = this.frameMap[rid];
-      if (fid === undefined) fid = this.frameMap[rid] = b.internFrame(this.frames[rid]!);
-      node = b.childNode(node, fid);
-    }
+    for (let i = depth - 1; i >= 0; i--) node = this.childNode(node, stack[i]!);
     const t = header.time;
     if (t === undefined) this.hasAllTimes = false;
     else {
@@ -96,6 +95,50 @@ export class PerfProfileAssembler {
     if (this.weighting === "samples") this.emitNow(node, 1, t);
     else if (this.weighting === "period") this.emitNow(node, header.period ?? 1, t);
     else this.addTimed(header, node, t);
+  }
+
+  private childNode(parent: number, rid: number): number {
+    let mask = this.nodeSlots.length - 1;
+    let slot = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(rid, 0x85ebca77)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    for (let e = this.nodeSlots[slot]!; e !== 0; e = this.nodeSlots[slot]!) {
+      if (this.nodeKeys[2 * slot] === parent && this.nodeKeys[2 * slot + 1] === rid) return e - 1;
+      slot = (slot + 1) & mask;
+    }
+    let fid = this.frameMap[rid];
+    if (fid === undefined) fid = this.frameMap[rid] = this.builder.internFrame(this.frames[rid]!);
+    const node = this.builder.childNode(parent, fid);
+    if (++this.nodeCount * 2 > mask) {
+      this.growNodeTable();
+      mask = this.nodeSlots.length - 1;
+      slot = this.findFreeSlot(parent, rid);
+    }
+    this.nodeSlots[slot] = node + 1;
+    this.nodeKeys[2 * slot] = parent;
+    this.nodeKeys[2 * slot + 1] = rid;
+    return node;
+  }
+
+  private findFreeSlot(parent: number, rid: number): number {
+    const mask = this.nodeSlots.length - 1;
+    let slot = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(rid, 0x85ebca77)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    while (this.nodeSlots[slot] !== 0) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  private growNodeTable(): void {
+    const oldSlots = this.nodeSlots;
+    const oldKeys = this.nodeKeys;
+    this.nodeSlots = new Int32Array(oldSlots.length * 2);
+    this.nodeKeys = new Int32Array(oldKeys.length * 2);
+    for (let s = 0; s < oldSlots.length; s++) {
+      if (oldSlots[s] === 0) continue;
+      const slot = this.findFreeSlot(oldKeys[2 * s]!, oldKeys[2 * s + 1]!);
+      this.nodeSlots[slot] = oldSlots[s]!;
+      this.nodeKeys[2 * slot] = oldKeys[2 * s]!;
+      this.nodeKeys[2 * slot + 1] = oldKeys[2 * s + 1]!;
+    }
   }
 
   private emitNow(node: number, weight: number, t: number | undefined): void {

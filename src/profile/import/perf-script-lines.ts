@@ -120,7 +120,8 @@ export class PerfScriptLineReader {
         const next = this.prevLine < 0 ? -1 : this.lineNext[this.prevLine]!;
         if (next >= 0) {
           const line = this.lineText[next]!;
-          if (line.length === end - start && text.startsWith(line, start)) {
+          // slice + === is a native memcmp; startsWith(line, start) compares far slower in V8.
+          if (line.length === end - start && text.slice(start, end) === line) {
             this.prevLine = next;
             this.stack[this.depth++] = this.lineFrame[next]!;
             return;

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import type { Profile } from "../model.js";
 import { foldProfileStacks } from "../export/collapsed.js";
@@ -98,8 +99,11 @@ export function splitPerfScriptByThread(text: string, options: PerfScriptOptions
   });
 }
 
+const LATIN1_PIECE = 1 << 19;
+
 async function pumpChunks(input: AsyncIterable<Buffer | string>, reader: PerfScriptLineReader, onProgress?: (n: number) => void): Promise<void> {
   const decoder = new StringDecoder("utf8");
+  let decoderHolds = false;
   let read = 0;
   for await (const chunk of input) {
     if (typeof chunk === "string") {
@@ -107,11 +111,32 @@ async function pumpChunks(input: AsyncIterable<Buffer | string>, reader: PerfScr
       reader.push(chunk);
     } else {
       read += chunk.length;
-      reader.push(decoder.write(chunk));
+      // perf script text is nearly always ASCII: latin1 copies bytes straight into a one-byte
+      // string, several times faster than UTF-8 decoding. The decoder takes over for other
+      // chunks and for any chunk after one that ended inside a multi-byte character.
+      if (!decoderHolds && isAscii(chunk)) {
+        // Node makes strings of ~1 MB and more external (outside V8's heap), which read slower
+        // and escape GC pressure; pieces below that stay ordinary heap strings.
+        for (let at = 0; at < chunk.length; at += LATIN1_PIECE) reader.push(chunk.toString("latin1", at, Math.min(chunk.length, at + LATIN1_PIECE)));
+      } else {
+        reader.push(decoder.write(chunk));
+        decoderHolds = chunk.length < 4 || endsInsideCharacter(chunk);
+      }
     }
     onProgress?.(read);
   }
   const tail = decoder.end();
   if (tail) reader.push(tail);
   reader.end();
+}
+
+/** Whether a UTF-8 buffer ends with an incomplete multi-byte sequence (the decoder keeps it). */
+function endsInsideCharacter(buf: Buffer): boolean {
+  for (let k = 1; k <= 4 && k <= buf.length; k++) {
+    const c = buf[buf.length - k]!;
+    if ((c & 0xc0) === 0x80) continue; // continuation byte: look further back for the lead
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > k;
+  }
+  return true; // only continuation bytes: let the decoder sort it out
 }
