@@ -10,9 +10,12 @@ export function formatWeight(analysis: ProfileAnalysis, weight: number, ms: numb
   return `${Math.round(weight)} ${analysis.profile.unit}`;
 }
 
-export function formatLocation(b: Pick<Bottleneck, "file" | "line" | "column">): string {
+/** `file:line:col`; files under `relativeTo` are shown relative to it, as editors link them. */
+export function formatLocation(b: Pick<Bottleneck, "file" | "line" | "column">, relativeTo?: string): string {
   if (!b.file) return "";
-  return b.line !== null ? `${b.file}:${b.line}${b.column !== null ? `:${b.column}` : ""}` : b.file;
+  const prefix = relativeTo ? (relativeTo.endsWith("/") ? relativeTo : `${relativeTo}/`) : null;
+  const file = prefix && b.file.startsWith(prefix) ? b.file.slice(prefix.length) : b.file;
+  return b.line !== null ? `${file}:${b.line}${b.column !== null ? `:${b.column}` : ""}` : file;
 }
 
 export function truncate(text: string, max: number): string {

@@ -22,6 +22,12 @@ describe("profile reporters", () => {
     expect(text.includes("\u001b")).toBe(false);
   });
 
+  it("shows files under the working folder relative to it", () => {
+    const text = renderProfileTerminal(analysis(), { relativeTo: "/" });
+    expect(text).toContain(" app.js:12:3");
+    expect(renderProfileTerminal(analysis(), { relativeTo: "/elsewhere" })).toContain("/app.js:12:3");
+  });
+
   it("markdown escapes table-breaking names", () => {
     const md = renderProfileMarkdown(analysis());
     const row = md.split("\n").find((l) => l.includes("a|b") || l.includes("a\\|b"));

@@ -10,6 +10,8 @@ export interface ReportOptions {
   top?: number;
   color?: boolean;
   width?: number;
+  /** Show source files under this folder relative to it (the CLI passes its working directory). */
+  relativeTo?: string;
 }
 
 const bold = (on: boolean, s: string) => (on ? `\u001b[1m${s}\u001b[22m` : s);
@@ -42,7 +44,7 @@ export function renderProfileTerminal(a: ProfileAnalysis, options: ReportOptions
   for (const b of a.bottlenecks.slice(0, top)) {
     const share = `${pct(b.selfShare).padStart(6)} [${pct(b.selfShareCi[0], 0)}–${pct(b.selfShareCi[1], 0)}]`;
     const self = formatWeight(a, b.self, b.selfMs).padStart(9);
-    const loc = formatLocation(b);
+    const loc = formatLocation(b, options.relativeTo);
     const head = `  ${String(b.rank).padStart(2)}. ${share} ${self}  ${b.function}`;
     lines.push(truncate(loc ? `${head}  ${dim(color, loc)}` : head, width + (color ? 8 : 0)));
   }

@@ -63,7 +63,7 @@ export async function runAnalyzeCommand(argv: string[], io: CliIo): Promise<numb
     const files = { ...result.files };
     if (format === "json") writeLine(io.stdout, renderJson({ ...result.analysis, files }));
     else if (format === "markdown") writeLine(io.stdout, renderProfileMarkdown(result.analysis, { files, top }));
-    else writeLine(io.stdout, renderProfileTerminal(result.analysis, { files, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100 }));
+    else writeLine(io.stdout, renderProfileTerminal(result.analysis, { files, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100, relativeTo: process.cwd() }));
     return ExitCode.ok;
   } catch (error) {
     return reportError(io, error, json);

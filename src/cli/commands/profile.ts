@@ -111,7 +111,7 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
       if (result.output) io.stderr.write(result.output.stdout + result.output.stderr);
       if (json) writeLine(io.stdout, renderJson({ ...result.analysis, files: result.files, exitCode: result.exitCode }));
       else {
-        writeLine(io.stdout, renderProfileTerminal(result.analysis, { files: { ...result.files }, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100 }));
+        writeLine(io.stdout, renderProfileTerminal(result.analysis, { files: { ...result.files }, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100, relativeTo: process.cwd() }));
         if (result.partial) writeLine(io.stderr, `perfscope: partial profile (${result.partial}); saved in ${result.outDir}`);
         writeLine(io.stderr, `perfscope: open the flame graph: ${result.files.flamegraphHtml}`);
       }

@@ -89,6 +89,38 @@ describe("importing perf script", () => {
     expect([...folded].sort()).toEqual([["main", 1], ["main;leaf", 2], ["worker", 1]]);
   });
 
+  it("decodes UTF-8 symbols split across chunks, and ASCII chunks after them", async () => {
+    const text = ["app 5/5 1.000000: 1000 cpu-clock:", "\t  4000 größe_€ (/bin/äpp)", "\t  3000 main (/bin/app)", "", "app 5/5 1.001000: 1000 cpu-clock:", "\t  4000 plain (/bin/app)", "\t  3000 main (/bin/app)", ""].join("\n");
+    const whole = importFromPerfScript(text, { fileName: "u.txt" })!;
+    expect(whole.frames.map((f) => f.name)).toContain("größe_€");
+    for (const size of [1, 2, 3, 5, 64]) expect(await importFromPerfScriptStream(chunksOf(text, size), { fileName: "u.txt" })).toEqual(whole);
+  });
+
+  it("decodes a stray UTF-8 lead byte at a chunk's end as U+FFFD, where it stood", async () => {
+    const head = Buffer.from("app 5/5 1.000000: 1000 cpu-clock:\n\t  4000 bad");
+    const tail = Buffer.from(" (/bin/app)\n\t  3000 main (/bin/app)\n\n");
+    const bytes = Buffer.concat([head, Buffer.from([0xc3]), tail]);
+    async function* cut(): AsyncGenerator<Buffer> {
+      yield bytes.subarray(0, head.length + 1);
+      yield bytes.subarray(head.length + 1);
+    }
+    const p = await importFromPerfScriptStream(cut());
+    expect(p.frames.map((f) => f.name)).toEqual(["main", "bad\ufffd"]);
+  });
+
+  it("does not reuse the previous sample's next line when only its length matches", () => {
+    const sample = (mid: string): string => `node 1/1 1.0: 1 cpu-clock:\n\t  1000 leaf (/bin/app)\n\t  2000 ${mid} (/bin/app)\n\t  3000 main (/bin/app)\n\n`;
+    const p = importFromPerfScript([sample("midA"), sample("midB"), sample("midA")].join(""), { weighting: "samples" })!;
+    expect(p.samples.stack.map((n) => names(p, n))).toEqual(["main;midA;leaf", "main;midB;leaf", "main;midA;leaf"]);
+  });
+
+  it("tells apart lines that share an address but not a symbol (JIT code reused in place)", () => {
+    const sample = (leaf: string): string => `node 1/1 1.0: 1 cpu-clock:\n\t  7f00 ${leaf} (/tmp/perf-1.map)\n\t  3000 main (/bin/app)\n\n`;
+    const text = [sample("JS:*a /x.js:1:1"), sample("JS:*b /x.js:2:1"), sample("JS:*a /x.js:1:1"), sample("JS:*b /x.js:2:1")].join("");
+    const p = importFromPerfScript(text, { weighting: "samples" })!;
+    expect(p.samples.stack.map((n) => names(p, n))).toEqual(["main;a", "main;b", "main;a", "main;b"]);
+  });
+
   it("returns null for other text and throws MALFORMED_INPUT with the line when it breaks", async () => {
     expect(importFromPerfScript("a;b;c 3\n")).toBeNull();
     const broken = `${TWO_THREADS}this line is not a header\n\t 1 x (/y)\n`;
