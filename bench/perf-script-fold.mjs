@@ -1,6 +1,6 @@
 // Benchmark: streaming fold of large `perf script` files (perfscope vs a naive collapser).
 //
-//   npx tsc -p tsconfig.build.json && node bench/perf-script-fold.mjs [--mb 200] [--small-mb 50]
+//   npx tsc -p tsconfig.build.json && node bench/perf-script-fold.mjs [--mb 200] [--small-mb 50] [--repeat 5]
 //
 // Generates realistic `perf script` text (deep mixed JS / native / kernel stacks in the
 // format perf 6.x prints on this machine for `node --perf-basic-prof`) into a temp dir,
@@ -8,6 +8,8 @@
 // bench/results/perf-script-fold.json. No FlameGraph collapser is packaged for Debian or npm
 // here (stackcollapse-perf.pl is Perl from a git repo), so the side-by-side peer is a naive
 // collapser written the obvious way: readline + one regex per line + joined stack strings.
+// The machine is shared (2 cores, other jobs): every configuration runs --repeat times,
+// interleaved, and the summary gives medians and ranges plus the load average around them.
 import { spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
@@ -103,6 +105,7 @@ async function foldNaive(file) {
 
 async function runChild(mode, file) {
   const started = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   let stacks;
   if (mode === "perfscope") {
     const { foldPerfScriptStream } = await import(pathToFileURL(path.join(repo, "dist/profile/import/perf-script.js")).href);
@@ -111,15 +114,27 @@ async function runChild(mode, file) {
     stacks = (await foldNaive(file)).size;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const bytes = statSync(file).size;
-  process.stdout.write(JSON.stringify({ mode, bytes, seconds, mbPerSec: bytes / 1048576 / seconds, distinctStacks: stacks, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  // CPU-time throughput is less disturbed than wall time when other jobs share the cores.
+  process.stdout.write(JSON.stringify({ mode, bytes, seconds, mbPerSec: bytes / 1048576 / seconds, mbPerCpuSec: bytes / 1048576 / cpuSeconds, distinctStacks: stacks, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 function measure(mode, file) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", mode, file], { encoding: "utf8", maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`${mode} run failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return { ...JSON.parse(r.stdout), load1: os.loadavg()[0] };
 }
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median: round(median), min: round(sorted[0]), max: round(sorted[sorted.length - 1]), n: sorted.length };
+}
+
+const round = (x) => Math.round(x * 10) / 10;
 
 async function main() {
   const args = process.argv.slice(2);
@@ -130,29 +145,38 @@ async function main() {
   };
   const bigMb = opt("--mb", 200);
   const smallMb = opt("--small-mb", 50);
+  const repeat = opt("--repeat", 5);
   const dir = mkdtempSync(path.join(os.tmpdir(), "perfscope-bench-"));
   try {
     const small = path.join(dir, "small.perf.txt");
     const big = path.join(dir, "big.perf.txt");
     await generate(small, smallMb, 7);
     await generate(big, bigMb, 7);
+    const loadBefore = os.loadavg();
     const runs = [];
-    for (const file of [small, big]) for (const mode of ["perfscope", "naive-baseline"]) runs.push({ file: path.basename(file), ...measure(mode, file) });
-    const get = (mode, file) => runs.find((r) => r.mode === mode && r.file === file);
+    for (let k = 0; k < repeat; k++) for (const file of [small, big]) for (const mode of ["perfscope", "naive-baseline"]) runs.push({ file: path.basename(file), ...measure(mode, file) });
+    const pick = (mode, file) => runs.filter((r) => r.mode === mode && r.file === file);
+    const of = (mode, file, key) => stats(pick(mode, file).map((r) => r[key]));
+    const big1 = pick("perfscope", "big.perf.txt")[0];
+    const small1 = pick("perfscope", "small.perf.txt")[0];
     const result = {
       benchmark: "perf-script-fold",
       date: new Date().toISOString(),
-      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}` },
+      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, hostname: os.hostname() },
       node: process.version,
+      loadAverage: { before: loadBefore.map(round), after: os.loadavg().map(round), note: "1/5/15-minute load; the machine has 2 cores shared with other jobs" },
       peer: "naive baseline (readline + regex per line + joined keys); no FlameGraph collapser is installable here from Debian or npm",
-      runs,
       summary: {
-        perfscopeMBps: get("perfscope", "big.perf.txt").mbPerSec,
-        throughputRatioVsNaive: get("perfscope", "big.perf.txt").mbPerSec / get("naive-baseline", "big.perf.txt").mbPerSec,
-        rssGrowthSmallToBigMB: get("perfscope", "big.perf.txt").maxRssMB - get("perfscope", "small.perf.txt").maxRssMB,
-        inputGrowthMB: (get("perfscope", "big.perf.txt").bytes - get("perfscope", "small.perf.txt").bytes) / 1048576,
-        sameStackCount: get("perfscope", "big.perf.txt").distinctStacks === get("naive-baseline", "big.perf.txt").distinctStacks,
+        inputMB: { small: round(small1.bytes / 1048576), big: round(big1.bytes / 1048576) },
+        perfscopeWallMBps: of("perfscope", "big.perf.txt", "mbPerSec"),
+        perfscopeCpuMBps: of("perfscope", "big.perf.txt", "mbPerCpuSec"),
+        naiveWallMBps: of("naive-baseline", "big.perf.txt", "mbPerSec"),
+        naiveCpuMBps: of("naive-baseline", "big.perf.txt", "mbPerCpuSec"),
+        perfscopePeakRssMB: { small: of("perfscope", "small.perf.txt", "maxRssMB"), big: of("perfscope", "big.perf.txt", "maxRssMB") },
+        naivePeakRssMB: { small: of("naive-baseline", "small.perf.txt", "maxRssMB"), big: of("naive-baseline", "big.perf.txt", "maxRssMB") },
+        sameStackCount: big1.distinctStacks === pick("naive-baseline", "big.perf.txt")[0].distinctStacks,
       },
+      runs,
     };
     mkdirSync(path.join(repo, "bench/results"), { recursive: true });
     writeFileSync(path.join(repo, "bench/results/perf-script-fold.json"), `${JSON.stringify(result, null, 2)}\n`);
