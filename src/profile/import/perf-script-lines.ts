@@ -1,5 +1,6 @@
 import { PerfError } from "../../core/errors.js";
 import type { FrameInput } from "../builder.js";
+import { CallerBlockCache } from "./perf-script-blocks.js";
 import { parsePerfFrameText } from "./perf-script-frame.js";
 import { parsePerfHeader, type PerfSampleHeader } from "./perf-script-header.js";
 
@@ -48,8 +49,25 @@ export class PerfScriptLineReader {
   private readonly lineText: string[] = [];
   private readonly lineFrame: number[] = [];
   private readonly lineNext: number[] = [];
-  /** The line entry just read in this sample, or -1 at a sample's start. */
+  /** The successor before the last one: a caller reached from two call sites alternates. */
+  private readonly lineNext2: number[] = [];
+  /** The line entry just read in this sample, or -1. */
   private prevLine = -1;
+  /**
+   * Leaf lines carry the sampled instruction address, which differs almost every time, so
+   * they skip the line cache (a miss and an insert per sample) and are looked up by symbol;
+   * the line after a leaf is predicted from the leaf's frame instead (`leafNext`).
+   */
+  private atSampleStart = false;
+  private leafFrame = -1;
+  private leafNext: number[] = [];
+  private leafNext2: number[] = [];
+  private readonly blocks = new CallerBlockCache();
+  /** Leaf frame and caller-line entries of the current sample, to remember its caller block. */
+  private sampleLeaf = -1;
+  private readonly sampleEntries: number[] = [];
+  private sampleEntryCount = 0;
+  private sampleCacheable = false;
   private readonly stack: number[] = [];
   private depth = 0;
   private header: PerfSampleHeader | null = null;
@@ -94,6 +112,8 @@ export class PerfScriptLineReader {
       const end = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       this.readLine(text, pos, end);
       pos = nl + 1;
+      // Right after a leaf: try to take all its caller lines at once.
+      if (this.leafFrame >= 0 && this.prevLine < 0) pos = this.readCallerBlock(text, pos);
     }
   }
 
@@ -117,15 +137,22 @@ export class PerfScriptLineReader {
     const c = text.charCodeAt(start);
     if (c === 9 || c === 32) {
       if (this.header !== null) {
-        const next = this.prevLine < 0 ? -1 : this.lineNext[this.prevLine]!;
-        if (next >= 0) {
-          const line = this.lineText[next]!;
-          // slice + === is a native memcmp; startsWith(line, start) compares far slower in V8.
-          if (line.length === end - start && text.slice(start, end) === line) {
-            this.prevLine = next;
-            this.stack[this.depth++] = this.lineFrame[next]!;
-            return;
-          }
+        if (this.atSampleStart) {
+          this.readLeafLine(text, start, end);
+          return;
+        }
+        const prev = this.prevLine;
+        const leaf = this.leafFrame;
+        const next = prev >= 0 ? this.lineNext[prev]! : leaf >= 0 ? (this.leafNext[leaf] ?? -1) : -1;
+        if (next >= 0 && this.isLine(next, text, start, end)) {
+          this.acceptLine(next);
+          return;
+        }
+        const alt = prev >= 0 ? this.lineNext2[prev]! : leaf >= 0 ? (this.leafNext2[leaf] ?? -1) : -1;
+        if (alt >= 0 && this.isLine(alt, text, start, end)) {
+          this.rememberNext(alt);
+          this.acceptLine(alt);
+          return;
         }
         this.readCallLine(text, start, end);
         return;
@@ -146,7 +173,62 @@ export class PerfScriptLineReader {
     this.header = header;
     this.sawSample = true;
     this.prevLine = -1;
+    this.leafFrame = -1;
+    this.atSampleStart = true;
     if (header.inline !== undefined) this.pushFrame(header.inline, 0, header.inline.length);
+  }
+
+  private isLine(entry: number, text: string, start: number, end: number): boolean {
+    const line = this.lineText[entry]!;
+    // slice + === is a native memcmp; startsWith(line, start) compares far slower in V8.
+    return line.length === end - start && text.slice(start, end) === line;
+  }
+
+  private acceptLine(entry: number): void {
+    this.prevLine = entry;
+    this.leafFrame = -1;
+    this.stack[this.depth++] = this.lineFrame[entry]!;
+    this.sampleEntries[this.sampleEntryCount++] = entry;
+  }
+
+  /** Takes the remembered caller lines of the current leaf if the text repeats them. */
+  private readCallerBlock(text: string, pos: number): number {
+    const block = this.blocks.match(this.leafFrame, text, pos);
+    if (block === undefined) return pos;
+    const entries = block.entries;
+    for (let i = 0; i < entries.length; i++) this.acceptLine(entries[i]!);
+    this.lineNo += entries.length;
+    return pos + block.text.length + 1;
+  }
+
+  /** Makes `entry` the first guess after the current line (or leaf), keeping the old one second. */
+  private rememberNext(entry: number): void {
+    const prev = this.prevLine;
+    if (prev >= 0) {
+      const first = this.lineNext[prev]!;
+      if (first !== entry) {
+        this.lineNext2[prev] = first;
+        this.lineNext[prev] = entry;
+      }
+    } else if (this.leafFrame >= 0) {
+      const first = this.leafNext[this.leafFrame] ?? -1;
+      if (first !== entry) {
+        this.leafNext2[this.leafFrame] = first;
+        this.leafNext[this.leafFrame] = entry;
+      }
+    }
+  }
+
+  /** The first call-chain line of a sample: interned by symbol, not cached as a line. */
+  private readLeafLine(text: string, start: number, end: number): void {
+    this.atSampleStart = false;
+    const depth = this.depth;
+    this.readFrameLine(text, start, end);
+    if (this.depth > depth) {
+      this.leafFrame = this.sampleLeaf = this.stack[depth]!;
+      this.sampleEntryCount = 0;
+      this.sampleCacheable = true;
+    }
   }
 
   /** A call-chain line of the current sample that was not the predicted one. */
@@ -160,19 +242,27 @@ export class PerfScriptLineReader {
       if (this.depth === depth) return;
       if (this.lineText.length >= LINE_CACHE_LIMIT) {
         this.lineIndex = new Map();
-        this.lineText.length = this.lineFrame.length = this.lineNext.length = 0;
+        this.lineText.length = this.lineFrame.length = this.lineNext.length = this.lineNext2.length = 0;
+        this.leafNext = [];
+        this.leafNext2 = [];
+        this.blocks.clear();
+        this.sampleCacheable = false;
         this.prevLine = -1;
+        this.leafFrame = -1;
       }
       entry = this.lineText.length;
       this.lineText.push(detachString(key));
       this.lineFrame.push(this.stack[depth]!);
       this.lineNext.push(-1);
+      this.lineNext2.push(-1);
       this.lineIndex.set(this.lineText[entry]!, entry);
     } else {
       this.stack[this.depth++] = this.lineFrame[entry]!;
     }
-    if (this.prevLine >= 0) this.lineNext[this.prevLine] = entry;
+    this.rememberNext(entry);
+    this.sampleEntries[this.sampleEntryCount++] = entry;
     this.prevLine = entry;
+    this.leafFrame = -1;
   }
 
   private readFrameLine(text: string, start: number, end: number): void {
@@ -256,6 +346,9 @@ export class PerfScriptLineReader {
     const header = this.header;
     if (header === null) return;
     this.header = null;
+    if (this.sampleCacheable && this.sampleEntryCount > 0) this.blocks.remember(this.sampleLeaf, this.sampleEntries, this.sampleEntryCount, this.lineText);
+    this.sampleCacheable = false;
+    this.sampleLeaf = -1;
     const depth = this.depth;
     this.depth = 0;
     this.sink(header, this.stack, depth);
