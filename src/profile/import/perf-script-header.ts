@@ -128,3 +128,26 @@ export function parsePerfHeader(line: string): PerfSampleHeader | null {
   if (rest) header.inline = line.slice(rest.start).trimEnd();
   return header;
 }
+
+/**
+ * Whether text looks like `perf script` output: its first line that is neither blank nor a
+ * `#` comment parses as a sample header, and the next line is a call-chain line or blank.
+ */
+export function sniffPerfScript(text: string): boolean {
+  let pos = 0;
+  while (pos < text.length) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = text.length;
+    const line = text.slice(pos, nl).replace(/\r$/, "");
+    pos = nl + 1;
+    if (line.trim() === "" || line.startsWith("#")) continue;
+    const header = parsePerfHeader(line);
+    if (!header) return false;
+    if (header.inline !== undefined) return true;
+    let next = text.indexOf("\n", pos);
+    if (next < 0) next = text.length;
+    const following = text.slice(pos, next).replace(/\r$/, "");
+    return following.trim() === "" || /^[\t ]+\S/.test(following);
+  }
+  return false;
+}

@@ -1,34 +1,14 @@
 import { PerfError } from "../../core/errors.js";
 import type { FrameInput } from "../builder.js";
 import { CallerBlockCache } from "./perf-script-blocks.js";
-import { parsePerfFrameText } from "./perf-script-frame.js";
 import { parsePerfHeader, type PerfSampleHeader } from "./perf-script-header.js";
+import { detachString, isHex, PerfSymbolTable } from "./perf-script-symbols.js";
 
 /** Receives each sample: its header and its frames as parser frame ids, LEAF FIRST. */
 export type PerfSampleSink = (header: PerfSampleHeader, stack: readonly number[], depth: number) => void;
 
-// The symbol cache is only a shortcut; past this size it is dropped so memory stays bounded
-// even for inputs with millions of distinct symbols.
-const SYMBOL_CACHE_LIMIT = 500_000;
 /** Distinct call-chain lines remembered; past this the line cache starts over (bounded memory). */
 const LINE_CACHE_LIMIT = 1 << 17;
-
-/** Cached frame ids per symbol text; one entry per DSO the symbol appeared in. */
-interface SymbolEntry {
-  id: number;
-  /** The ` (dso)` tail as it appears on the line, or "" when there was none. */
-  dso: string;
-  next: SymbolEntry | undefined;
-}
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-/** Copies a string so a cache key does not pin the whole chunk it was sliced from. */
-function detachString(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
-}
 
 /**
  * Incremental `perf script` reader: feed it text chunks of any size, it cuts lines, parses
@@ -37,10 +17,8 @@ function detachString(s: string): string {
  */
 export class PerfScriptLineReader {
   /** Frames seen so far, indexed by the ids the sink receives. */
-  readonly frames: FrameInput[] = [];
-  private readonly byCanonical = new Map<string, number>();
-  private bySymbol = new Map<string, SymbolEntry>();
-  private symbolCount = 0;
+  readonly frames: FrameInput[];
+  private readonly symbols = new PerfSymbolTable();
   // Whole call-chain lines, address included. A caller's line (address, symbol, return offset,
   // DSO) repeats verbatim in every sample through it, and is usually followed by the same
   // line as last time, so each line remembers its successor: checking that guess is one native
@@ -78,7 +56,9 @@ export class PerfScriptLineReader {
   constructor(
     private readonly sink: PerfSampleSink,
     private readonly fileName: string,
-  ) {}
+  ) {
+    this.frames = this.symbols.frames;
+  }
 
   get linesRead(): number {
     return this.lineNo;
@@ -294,52 +274,7 @@ export class PerfScriptLineReader {
       symStart = i;
       while (symStart < end && text.charCodeAt(symStart) === 32) symStart++;
     }
-    this.stack[this.depth++] = this.lookUpSymbol(text, symStart, end);
-  }
-
-  /** The frame id for `symbol+off (dso)` on `text[symStart, end)`, by symbol without its offset. */
-  private lookUpSymbol(text: string, symStart: number, end: number): number {
-    // Look up by symbol without its `+0x…` offset (instruction addresses inside a function
-    // vary from sample to sample, the function does not), then check the DSO in place.
-    let dsoAt = end;
-    if (text.charCodeAt(end - 1) === 41) {
-      let open = end - 2;
-      while (open > symStart && !(text.charCodeAt(open) === 40 && text.charCodeAt(open - 1) === 32)) open--;
-      if (open > symStart) dsoAt = open - 1;
-    }
-    let symEnd = dsoAt;
-    let h = symEnd - 1;
-    while (h > symStart && isHex(text.charCodeAt(h))) h--;
-    if (h < symEnd - 1 && h >= symStart + 2 && text.charCodeAt(h) === 120 && text.charCodeAt(h - 1) === 48 && text.charCodeAt(h - 2) === 43) symEnd = h - 2;
-    const symbol = text.slice(symStart, symEnd);
-    const dsoLength = end - dsoAt;
-    for (let entry = this.bySymbol.get(symbol); entry !== undefined; entry = entry.next) {
-      const dso = entry.dso;
-      if (dso.length !== dsoLength) continue;
-      let k = dsoLength - 1;
-      while (k >= 0 && dso.charCodeAt(k) === text.charCodeAt(dsoAt + k)) k--;
-      if (k < 0) return entry.id;
-    }
-    return this.internSlow(symbol, text.slice(symStart, end), text.slice(dsoAt, end));
-  }
-
-  private internSlow(symbol: string, raw: string, dso: string): number {
-    const frame = parsePerfFrameText(raw);
-    const key = `${frame.name}\u0000${frame.file ?? ""}\u0000${frame.line ?? ""}\u0000${frame.column ?? ""}`;
-    let id = this.byCanonical.get(key);
-    if (id === undefined) {
-      id = this.frames.length;
-      this.frames.push(frame);
-      this.byCanonical.set(key, id);
-    }
-    if (this.symbolCount >= SYMBOL_CACHE_LIMIT) {
-      this.bySymbol = new Map();
-      this.symbolCount = 0;
-    }
-    const owned = detachString(symbol);
-    this.bySymbol.set(owned, { id, dso: detachString(dso), next: this.bySymbol.get(owned) });
-    this.symbolCount++;
-    return id;
+    this.stack[this.depth++] = this.symbols.lookUp(text, symStart, end);
   }
 
   private finishSample(): void {
@@ -353,27 +288,4 @@ export class PerfScriptLineReader {
     this.depth = 0;
     this.sink(header, this.stack, depth);
   }
-}
-
-/**
- * Whether text looks like `perf script` output: its first line that is neither blank nor a
- * `#` comment parses as a sample header, and the next line is a call-chain line or blank.
- */
-export function sniffPerfScript(text: string): boolean {
-  let pos = 0;
-  while (pos < text.length) {
-    let nl = text.indexOf("\n", pos);
-    if (nl < 0) nl = text.length;
-    const line = text.slice(pos, nl).replace(/\r$/, "");
-    pos = nl + 1;
-    if (line.trim() === "" || line.startsWith("#")) continue;
-    const header = parsePerfHeader(line);
-    if (!header) return false;
-    if (header.inline !== undefined) return true;
-    let next = text.indexOf("\n", pos);
-    if (next < 0) next = text.length;
-    const following = text.slice(pos, next).replace(/\r$/, "");
-    return following.trim() === "" || /^[\t ]+\S/.test(following);
-  }
-  return false;
 }

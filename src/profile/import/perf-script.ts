@@ -4,10 +4,11 @@ import type { Profile } from "../model.js";
 import { foldProfileStacks } from "../export/collapsed.js";
 import { PerfProfileAssembler, perfThreadName, type PerfWeighting } from "./perf-script-assemble.js";
 import type { PerfSampleHeader } from "./perf-script-header.js";
-import { PerfScriptLineReader, sniffPerfScript } from "./perf-script-lines.js";
+import { PerfScriptLineReader } from "./perf-script-lines.js";
+import { sniffPerfScript } from "./perf-script-header.js";
 
 export type { PerfWeighting } from "./perf-script-assemble.js";
-export { sniffPerfScript } from "./perf-script-lines.js";
+export { sniffPerfScript } from "./perf-script-header.js";
 
 export interface PerfScriptOptions {
   fileName?: string;
