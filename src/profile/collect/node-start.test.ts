@@ -71,6 +71,18 @@ describe("collectNodeCpuProfile", () => {
     expect(ticks.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("profiles a program that forks: the child runs instead of waiting for a debugger", async () => {
+    const started = Date.now();
+    const result = await collectNodeCpuProfile({ command: ["node", join(programs, "forking.mjs")], stdio: "pipe" });
+    expect(result.exitCode).toBe(0);
+    expect(result.output?.stdout).toContain("child done true");
+    expect(result.output?.stdout).toContain("parent saw child exit 0");
+    // perfscope's own preload (waiting for the inspector) is not part of the program's profile.
+    const names = new Set(result.profile.samples.stack.filter((n) => n >= 0).map((n) => result.profile.frames[result.profile.stacks.frame[n]!]!.name));
+    expect(names.has("waitForDebugger")).toBe(false);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it("returns the profile of a target that exits with a non-zero code, marked partial", async () => {
     const controller = new AbortController();
     const result = await collectNodeCpuProfile({ command: ["node", hotspot, "400", "3"], stdio: "ignore", signal: controller.signal });

@@ -1,4 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { PerfError } from "../../core/errors.js";
+import { dropSamplesThrough } from "../filter-samples.js";
 import { formatDuration, ms } from "../../core/units.js";
 import { CdpClient } from "./cdp-client.js";
 import { delay, withTimeout, describeExit, spawnProcess, terminateProcess, type ExitStatus, type StartedProcess } from "./child-process.js";
@@ -20,6 +22,8 @@ export interface NodeStartOptions extends CommonCollectOptions {
 }
 
 const INSPECTOR_URL_TIMEOUT_MS = 15_000;
+/** Shipped beside this module in src/ and dist/ (the build copies it). */
+const INSPECT_PRELOAD = fileURLToPath(new URL("./inspect-preload.cjs", import.meta.url));
 const EXIT_AFTER_DETACH_TIMEOUT_MS = 10_000;
 
 type EndReason = { kind: "finished" } | { kind: "duration" } | { kind: "aborted"; reason: string } | { kind: "lost"; status: ExitStatus | null };
@@ -48,11 +52,12 @@ export async function collectNodeCpuProfile(options: NodeStartOptions): Promise<
   const progress = new ProgressReporter(options.onProgress);
   const target = command.join(" ");
   progress.report("starting", `starting ${target}`);
-  // Port 0: the kernel picks a free loopback port, so parallel runs never collide.
-  const argv = insertNodeFlags(command, ["--inspect-brk=127.0.0.1:0"]);
+  // The preload opens the inspector on a free loopback port and waits for us, for this
+  // process only: children it forks do not inherit the wait (see inspect-preload.cjs).
+  const argv = insertNodeFlags(command, ["--require", INSPECT_PRELOAD]);
   const started = spawnProcess(argv[0]!, argv.slice(1), {
     cwd,
-    env,
+    env: { ...env, PERFSCOPE_INSPECT_ONCE: "1" },
     stdio: ["ignore", stdio === "inherit" ? "inherit" : stdio === "pipe" ? "pipe" : "ignore", "pipe"],
   });
   const stdoutRelay = started.child.stdout ? new OutputRelay(started.child.stdout, "pipe", process.stdout, () => false) : null;
@@ -89,7 +94,7 @@ export async function collectNodeCpuProfile(options: NodeStartOptions): Promise<
 
     progress.report("converting", "converting the V8 profile");
     const partial = describePartial(end, status, profiledMs, options.durationMs);
-    const { profile, rawFiles } = await convertV8Profile(raw, {
+    const { profile: converted, rawFiles } = await convertV8Profile(raw, {
       outDir: options.outDir,
       meta: {
         name: target,
@@ -103,6 +108,8 @@ export async function collectNodeCpuProfile(options: NodeStartOptions): Promise<
         ...(partial ? { partial } : {}),
       },
     });
+    // The preload's few samples (waiting for us to attach) are perfscope's, not the program's.
+    const profile = dropSamplesThrough(converted, (f) => f.file !== undefined && f.file.endsWith("inspect-preload.cjs"));
     await Promise.all([stdoutRelay?.whenEnded(), stderrRelay.whenEnded()]);
     const result: CollectResult = { profile, exitCode: status?.code ?? null, partial, rawFiles };
     if (stdio === "pipe") result.output = { stdout: stdoutRelay?.capture() ?? "", stderr: stderrRelay.capture() };
@@ -149,7 +156,7 @@ async function waitForInspectorUrl(started: StartedProcess, stderr: OutputRelay,
   if (result === "timeout") {
     throw new PerfError("ATTACH_FAILED", `node did not open its inspector within ${INSPECTOR_URL_TIMEOUT_MS} ms`, {
       where: started.pid !== undefined ? { pid: started.pid } : {},
-      hint: "check that NODE_OPTIONS does not disable the inspector (--inspect-port, --disable-sigusr1) and that this node supports --inspect-brk",
+      hint: "check that NODE_OPTIONS does not disable the inspector (--inspect-port, --disable-sigusr1) and that this node has the inspector (node:inspector)",
     });
   }
   return result;
