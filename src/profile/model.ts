@@ -26,6 +26,10 @@ export interface ProfileMeta {
   target?: string;
   command?: string[];
   pid?: number;
+  /** Every process seen in the samples, when there was more than one (forks, system-wide). */
+  pids?: number[];
+  /** Every thread id seen, when the source names threads but not processes (perf script's default). */
+  tids?: number[];
   /** ISO time the collection started. */
   startTime?: string;
   durationMs?: number;

@@ -31,6 +31,11 @@ export class PerfMapTracker {
     }
   }
 
+  /** Adds processes known to belong to the workload (seen in its samples). */
+  track(pids: Iterable<number>): void {
+    for (const pid of pids) this.pids.add(pid);
+  }
+
   get trackedPids(): number[] {
     return [...this.pids];
   }

@@ -61,7 +61,10 @@ export async function collectPerfProfile(options: PerfCollectOptions): Promise<C
     command = options.command;
     if (isNodeExecutable(command[0]!)) {
       assertNodeScriptExists(command, cwd);
-      command = insertNodeFlags(command, NODE_PERF_FLAGS);
+      // --perf-basic-prof makes V8 write an isolate-*.log into the working folder: send it
+      // to the run's folder instead, so nothing lands outside it.
+      const logFile = join(resolve(cwd, options.outDir), "node-v8.log");
+      command = insertNodeFlags(command, [...NODE_PERF_FLAGS, "--no-logfile-per-isolate", `--logfile=${logFile}`]);
     }
   } else if (pid !== undefined) {
     if (!Number.isInteger(pid) || pid <= 0 || !pidExists(pid)) {
@@ -126,6 +129,9 @@ export async function collectPerfProfile(options: PerfCollectOptions): Promise<C
     const profile = await convertPerfData(tool.argv, dataFile, (bytes) => progress.reportThrottled("converting", `perf script: ${formatBytes(bytes)} read`, samples));
     const exitCode = end.kind === "exited" && pid === undefined ? (status?.code ?? null) : null;
     const partial = describePerfPartial(end, profiledMs, options.durationMs, pid);
+    // Processes the workload forked wrote maps too; in command mode the whole tree is ours.
+    // A process's main thread id is its pid, so thread ids cover forks when pids are not printed.
+    if (pid === undefined) maps.track([...(profile.meta.pids ?? []), ...(profile.meta.tids ?? []), ...(profile.meta.pid !== undefined ? [profile.meta.pid] : [])]);
     const workloadPid = pid ?? maps.trackedPids[0];
     profile.meta = {
       ...profile.meta,

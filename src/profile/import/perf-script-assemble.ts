@@ -64,6 +64,7 @@ export class PerfProfileAssembler {
   private lastTime: number | undefined;
   private hasAllTimes = true;
   private pids = new Set<number>();
+  private tids = new Set<number>();
   skippedOtherEvents = 0;
 
   constructor(
@@ -84,6 +85,7 @@ export class PerfProfileAssembler {
       return;
     }
     if (header.pid !== undefined) this.pids.add(header.pid);
+    else if (header.tid !== undefined) this.tids.add(header.tid);
     let node = -1;
     for (let i = depth - 1; i >= 0; i--) node = this.childNode(node, stack[i]!);
     const t = header.time;
@@ -196,6 +198,8 @@ export class PerfProfileAssembler {
     const meta: Profile["meta"] = {};
     if (this.firstTime !== undefined && this.lastTime !== undefined) meta.durationMs = (this.lastTime - this.firstTime) / 1000;
     if (this.pids.size === 1) meta.pid = [...this.pids][0]!;
+    else if (this.pids.size > 1) meta.pids = [...this.pids];
+    if (this.tids.size > 0) meta.tids = [...this.tids];
     this.builder.setMeta(meta);
     const profile = this.builder.build();
     profile.unit = this.unit();

@@ -139,9 +139,12 @@ describe.skipIf(!perfWorks)("real perf output from this machine", () => {
     try {
       const script = path.join(dir, "spin.js");
       writeFileSync(script, "function hot(n){let s=0;for(let i=0;i<n;i++)s+=Math.sqrt(i)*Math.sin(i);return s}\nconst end=Date.now()+700;let x=0;while(Date.now()<end)x+=hot(1e5);\n");
-      const rec = spawnSync("perf", ["record", "-F", "499", "-g", "-o", path.join(dir, "p.data"), process.execPath, "--perf-basic-prof", script], { encoding: "utf8" });
-      if (rec.status !== 0) return; // perf present but not permitted here (perf_event_paranoid): nothing to check
+      const rec = spawnSync("perf", ["record", "-F", "499", "-g", "-o", path.join(dir, "p.data"), process.execPath, "--perf-basic-prof", "--no-logfile-per-isolate", `--logfile=${path.join(dir, "v8.log")}`, script], { encoding: "utf8" });
+      expect(rec.status, rec.stderr).toBe(0);
       const text = execFileSync("perf", ["script", "-i", path.join(dir, "p.data")], { encoding: "utf8", maxBuffer: 1 << 28 });
+      // node wrote /tmp/perf-<pid>.map for perf; it is ours to remove.
+      const nodePid = /^\S+\s+(\d+)/m.exec(text)?.[1];
+      if (nodePid) rmSync(`/tmp/perf-${nodePid}.map`, { force: true });
       writeFileSync(path.join(dir, "out.txt"), text);
       const p = importFromPerfScript(readFileSync(path.join(dir, "out.txt"), "utf8"))!;
       const hot = p.frames.find((f) => f.name === "hot" && f.file === script);
