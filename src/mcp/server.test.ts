@@ -99,6 +99,19 @@ describe("perfscope mcp (stdio, built server)", () => {
     expect(isRunning(marker)).toBe(false);
   });
 
+  it("keeps a tool's output folder inside <root>/.perfscope/runs", async () => {
+    const folded = join(root, "y.folded");
+    writeFileSync(folded, "main;a 1\n");
+    for (const out of ["../../../escape", "/tmp/elsewhere", ".."]) {
+      const r = await client.callTool({ name: "analyze_profile", arguments: { file: "y.folded", out } });
+      expect(r.isError).toBe(true);
+      expect((r.content as Array<{ text: string }>)[0]!.text).toContain("USAGE");
+    }
+    const named = await client.callTool({ name: "analyze_profile", arguments: { file: "y.folded", out: "baseline" } });
+    expect(named.isError).toBeFalsy();
+    expect((named.structuredContent as { outDir: string }).outDir).toBe(join(root, ".perfscope", "runs", "baseline"));
+  });
+
   it("keeps serving after a failing call", async () => {
     const missing = await client.callTool({ name: "analyze_profile", arguments: { file: join(root, "nope.cpuprofile") } });
     expect(missing.isError).toBe(true);

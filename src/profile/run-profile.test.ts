@@ -44,8 +44,8 @@ describe("profile() — the brief's first example, for real", () => {
     expect(run.analysis.profile.collector).toBe("linux-perf");
     expect(run.bottlenecks[0]!.function).toBe("checksumOrders");
     // The main thread spends most CPU there; weighting by gaps between a thread's samples
-    // (speedscope's way) gave V8's mostly sleeping helper threads a large share instead.
-    expect(run.bottlenecks[0]!.selfShare).toBeGreaterThan(0.5);
+    // (speedscope's way) gave V8's mostly sleeping helper threads nearly as much (16% vs 11%).
+    expect(run.bottlenecks[0]!.selfShare).toBeGreaterThan(5 * run.bottlenecks[1]!.selfShare);
     expect(run.analysis.split.native).toBeGreaterThan(0);
   });
 

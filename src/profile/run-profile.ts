@@ -1,9 +1,13 @@
+import { writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { PerfError } from "../core/errors.js";
-import { createRunOutput } from "../core/run-output.js";
+import { createRunOutput, type RunOutput } from "../core/run-output.js";
 import { parseDuration } from "../core/units.js";
+import { renderProfileSummary } from "../report/profile-report.js";
 import { analyzeProfile, type Bottleneck, type ProfileAnalysis } from "./analyze/analyze-profile.js";
-import { collectProfile, DEFAULT_SAMPLE_RATE_HZ } from "./collect/index.js";
-import type { CollectProgress } from "./collect/types.js";
+import { resolveSampleRate } from "./collect/collect-options.js";
+import { collectProfile } from "./collect/index.js";
+import type { CollectProgress, CollectResult } from "./collect/types.js";
 import { importProfileFile } from "./import/index.js";
 import { listSamples, type Profile, type SampleView } from "./model.js";
 import { saveProfileArtifacts, type ProfileFiles } from "./save-artifacts.js";
@@ -23,33 +27,33 @@ export interface ProfileOptions {
   out?: string;
   signal?: AbortSignal;
   onProgress?: (event: CollectProgress) => void;
-  /** How the target's own output is handled (default: inherit for the CLI, pipe for scripts). */
+  /** How the target's own output is handled (default "pipe": captured and saved to output.txt). */
   stdio?: "inherit" | "pipe" | "ignore";
   /** Number of bottlenecks to list (default 10). */
   top?: number;
 }
 
 export interface ProfileRunResult {
+  /** A few lines naming the top bottlenecks and the main finding, for people and agents. */
+  summary: string;
   /** The top bottlenecks, heaviest first. */
   bottlenecks: Bottleneck[];
   analysis: ProfileAnalysis;
   /** Every sample with its function, stack and duration in ms (materialised on first use). */
   readonly samples: SampleView[];
   files: ProfileFiles;
+  /** What the collector recorded as it came (perf.data, the V8 .cpuprofile): for re-analysis. */
+  rawFiles: string[];
+  /** The target's captured output (stdio "pipe"), saved in the run folder, or null. */
+  outputFile: string | null;
   outDir: string;
   exitCode: number | null;
   partial: string | null;
+  /** Things that did not stop the run but limit what it shows (e.g. JS frames without names). */
+  notes: string[];
   /** The target's own output when run with `stdio: "pipe"` (capped). */
   output: { stdout: string; stderr: string } | null;
   profile: Profile;
-}
-
-function withLazySamples(result: Omit<ProfileRunResult, "samples">): ProfileRunResult {
-  let cached: SampleView[] | undefined;
-  return Object.defineProperty(result, "samples", {
-    enumerable: false,
-    get: () => (cached ??= listSamples(result.profile)),
-  }) as ProfileRunResult;
 }
 
 function parseDurationOption(duration: number | string | undefined): number | undefined {
@@ -61,6 +65,35 @@ function parseDurationOption(duration: number | string | undefined): number | un
   return parsed;
 }
 
+/** Analyses a profile, saves every artifact, and builds the result both entry points return. */
+async function finishRun(profile: Profile, out: RunOutput, top: number, collected: Partial<CollectResult>): Promise<ProfileRunResult> {
+  const analysis = analyzeProfile(profile, { top });
+  const files = await saveProfileArtifacts(profile, analysis, out);
+  let outputFile: string | null = null;
+  const output = collected.output ?? null;
+  if (output && (output.stdout || output.stderr)) {
+    outputFile = out.file("output.txt");
+    await writeFile(outputFile, `${output.stdout}${output.stderr ? `\n--- stderr ---\n${output.stderr}` : ""}`);
+  }
+  const result = {
+    summary: renderProfileSummary(analysis),
+    bottlenecks: analysis.bottlenecks,
+    analysis,
+    files,
+    rawFiles: collected.rawFiles ?? [],
+    outputFile,
+    outDir: out.dir,
+    exitCode: collected.exitCode ?? null,
+    partial: collected.partial?.reason ?? profile.meta.partial?.reason ?? null,
+    notes: collected.notes ?? [],
+    output,
+    profile,
+  };
+  let cached: SampleView[] | undefined;
+  // Lazy and not enumerable: serialising a result never drags every sample along.
+  return Object.defineProperty(result, "samples", { enumerable: false, get: () => (cached ??= listSamples(profile)) }) as ProfileRunResult;
+}
+
 /** Collects a CPU profile from a command or a PID, analyses it and saves every artifact. */
 export async function profile(options: ProfileOptions): Promise<ProfileRunResult> {
   const target = resolveProfileTarget(options.target);
@@ -68,10 +101,7 @@ export async function profile(options: ProfileOptions): Promise<ProfileRunResult
   if ("pid" in target && durationMs === undefined) {
     throw new PerfError("USAGE", `Profiling pid ${target.pid} needs a duration.`, { hint: "Add duration: 30 (seconds) or --duration 30s.", where: { pid: target.pid } });
   }
-  const sampleRateHz = options.sampleRate ?? options.sample_rate ?? DEFAULT_SAMPLE_RATE_HZ;
-  if (!Number.isFinite(sampleRateHz) || sampleRateHz <= 0 || sampleRateHz > 100_000) {
-    throw new PerfError("USAGE", `Invalid sample rate ${sampleRateHz} Hz.`, { hint: "Use a rate between 1 and 100000 Hz; 100–1000 is typical." });
-  }
+  const sampleRateHz = resolveSampleRate(options.sampleRate ?? options.sample_rate);
   const out = await createRunOutput("profile", options.out !== undefined ? { out: options.out } : {});
   const collected = await collectProfile({
     target,
@@ -83,18 +113,7 @@ export async function profile(options: ProfileOptions): Promise<ProfileRunResult
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     stdio: options.stdio ?? "pipe",
   });
-  const analysis = analyzeProfile(collected.profile, { top: options.top ?? 10 });
-  const files = await saveProfileArtifacts(collected.profile, analysis, out);
-  return withLazySamples({
-    bottlenecks: analysis.bottlenecks,
-    analysis,
-    files,
-    outDir: out.dir,
-    exitCode: collected.exitCode,
-    partial: collected.partial?.reason ?? null,
-    output: collected.output ?? null,
-    profile: collected.profile,
-  });
+  return finishRun(collected.profile, out, options.top ?? 10, collected);
 }
 
 export interface AnalyzeFileOptions {
@@ -106,17 +125,14 @@ export interface AnalyzeFileOptions {
 /** Imports a saved profile in any supported format, analyses it, writes the flame graphs. */
 export async function analyzeProfileFile(path: string, options: AnalyzeFileOptions = {}): Promise<ProfileRunResult> {
   const imported = await importProfileFile(path, options.onProgress ? { onProgress: options.onProgress } : {});
-  const analysis = analyzeProfile(imported, { top: options.top ?? 10 });
   const out = await createRunOutput("analyze", options.out !== undefined ? { out: options.out } : {});
-  const files = await saveProfileArtifacts(imported, analysis, out);
-  return withLazySamples({
-    bottlenecks: analysis.bottlenecks,
-    analysis,
-    files,
-    outDir: out.dir,
-    exitCode: null,
-    partial: imported.meta.partial?.reason ?? null,
-    output: null,
-    profile: imported,
-  });
+  return finishRun(imported, out, options.top ?? 10, {});
+}
+
+/** The artifacts and raw files of a run as one name → path map, for reports and tool links. */
+export function listRunFiles(result: ProfileRunResult): Record<string, string> {
+  const files: Record<string, string> = { ...result.files };
+  for (const raw of result.rawFiles) files[`raw ${basename(raw)}`] = raw;
+  if (result.outputFile) files.output = result.outputFile;
+  return files;
 }

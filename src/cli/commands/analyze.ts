@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { ExitCode } from "../../core/errors.js";
 import { formatBytes } from "../../core/units.js";
-import { analyzeProfileFile } from "../../profile/run-profile.js";
+import { analyzeProfileFile, listRunFiles } from "../../profile/run-profile.js";
 import { renderJson, renderProfileMarkdown, renderProfileTerminal } from "../../report/profile-report.js";
 import { createProgressPrinter, reportError, usageError, writeLine, type CliIo } from "../io.js";
 
@@ -60,7 +60,7 @@ export async function runAnalyzeCommand(argv: string[], io: CliIo): Promise<numb
       onProgress: (bytes) => progress.update(`perfscope: reading ${formatBytes(bytes)}`),
     });
     progress.done();
-    const files = { ...result.files };
+    const files = listRunFiles(result);
     if (format === "json") writeLine(io.stdout, renderJson({ ...result.analysis, files }));
     else if (format === "markdown") writeLine(io.stdout, renderProfileMarkdown(result.analysis, { files, top }));
     else writeLine(io.stdout, renderProfileTerminal(result.analysis, { files, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100, relativeTo: process.cwd() }));

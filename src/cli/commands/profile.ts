@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { ExitCode } from "../../core/errors.js";
 import { DEFAULT_SAMPLE_RATE_HZ } from "../../profile/collect/index.js";
-import { profile } from "../../profile/run-profile.js";
+import { listRunFiles, profile } from "../../profile/run-profile.js";
 import type { CollectProgress } from "../../profile/collect/types.js";
 import { renderJson, renderProfileTerminal } from "../../report/profile-report.js";
 import { createProgressPrinter, reportError, usageError, writeLine, type CliIo } from "../io.js";
@@ -109,12 +109,14 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
       });
       progress.done();
       if (result.output) io.stderr.write(result.output.stdout + result.output.stderr);
-      if (json) writeLine(io.stdout, renderJson({ ...result.analysis, files: result.files, exitCode: result.exitCode }));
+      const files = listRunFiles(result);
+      if (json) writeLine(io.stdout, renderJson({ ...result.analysis, files, exitCode: result.exitCode, notes: result.notes }));
       else {
-        writeLine(io.stdout, renderProfileTerminal(result.analysis, { files: { ...result.files }, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100, relativeTo: process.cwd() }));
+        writeLine(io.stdout, renderProfileTerminal(result.analysis, { files, top, color: Boolean(io.stdout.isTTY), width: io.stdout.columns ?? 100, relativeTo: process.cwd() }));
         if (result.partial) writeLine(io.stderr, `perfscope: partial profile (${result.partial}); saved in ${result.outDir}`);
         writeLine(io.stderr, `perfscope: open the flame graph: ${result.files.flamegraphHtml}`);
       }
+      for (const note of result.notes) writeLine(io.stderr, `perfscope: note: ${note}`);
       return ExitCode.ok;
     } finally {
       progress.done();

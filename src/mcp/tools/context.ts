@@ -1,16 +1,37 @@
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { PerfError } from "../../core/errors.js";
 import { formatRunStamp } from "../../core/run-output.js";
 
-/** What every tool group gets from the server: where runs go. */
+/** What every tool group gets from the server: where runs go, and how paths resolve. */
 export interface ToolContext {
-  /** A fresh run folder for a tool call, under the server's working directory. */
-  newRunDir(kind: string): string;
+  /** The server's root folder: relative input paths resolve against it. */
+  root: string;
+  /**
+   * The run folder for a tool call: a fresh one, or the agent's `out` name, which must stay
+   * inside `<root>/.perfscope/runs/` so a tool call can never overwrite files elsewhere.
+   */
+  runDir(kind: string, out?: string): string;
+  /** An input file path, relative to the root. */
+  resolvePath(path: string): string;
 }
 
 export function createToolContext(root: string): ToolContext {
+  const runsRoot = join(resolve(root), ".perfscope", "runs");
   let counter = 0;
   return {
-    // A counter keeps two calls in the same millisecond apart.
-    newRunDir: (kind) => join(root, ".perfscope", "runs", `${formatRunStamp(new Date())}-${kind}-${++counter}`),
+    root: resolve(root),
+    runDir(kind, out) {
+      // A counter keeps two calls in the same millisecond apart.
+      if (out === undefined) return join(runsRoot, `${formatRunStamp(new Date())}-${kind}-${++counter}`);
+      const dir = resolve(runsRoot, out);
+      const rel = relative(runsRoot, dir);
+      if (isAbsolute(out) || rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+        throw new PerfError("USAGE", `out must be a folder name inside ${runsRoot}, got ${JSON.stringify(out)}`, {
+          hint: 'Use a plain name such as "baseline" or "api/run-2", or leave out unset for a fresh folder.',
+        });
+      }
+      return dir;
+    },
+    resolvePath: (path) => resolve(root, path),
   };
 }

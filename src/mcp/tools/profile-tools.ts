@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { ProfileAnalysis } from "../../profile/analyze/analyze-profile.js";
-import { analyzeProfileFile, profile, type ProfileRunResult } from "../../profile/run-profile.js";
+import { analyzeProfileFile, listRunFiles, profile, type ProfileRunResult } from "../../profile/run-profile.js";
 import { renderProfileSummary } from "../../report/profile-report.js";
 import { buildToolError, buildToolResult } from "../tool-result.js";
 import type { ToolContext } from "./context.js";
@@ -33,6 +33,8 @@ export const profileOutputShape = {
   findings: z.array(findingShape),
   outDir: z.string(),
   files: z.record(z.string()),
+  exitCode: z.number().nullable(),
+  notes: z.array(z.string()),
 };
 
 function toStructured(result: ProfileRunResult) {
@@ -49,14 +51,20 @@ function toStructured(result: ProfileRunResult) {
     heaviestPaths: a.heaviestPaths.slice(0, 5).map((p) => ({ stack: p.stack.slice(-12), share: p.share })),
     findings: a.findings.flatMap((f) => (f.status === "ok" ? [{ id: f.id, severity: f.severity, title: f.title, suggestion: f.suggestion }] : [])),
     outDir: result.outDir,
-    files: { ...result.files },
+    files: listRunFiles(result),
+    exitCode: result.exitCode,
+    notes: result.notes,
   };
 }
 
 function respond(result: ProfileRunResult, top: number) {
   const structured = toStructured(result);
-  const summary = `${renderProfileSummary(result.analysis, Math.min(top, 5))}\nFlame graph: ${result.files.flamegraphHtml}`;
-  return buildToolResult(summary, { flamegraph: result.files.flamegraphHtml, analysis: result.files.analysis, profile: result.files.profile }, structured);
+  const notes = result.notes.map((n) => `\nNote: ${n}`).join("");
+  const exit = result.exitCode !== null && result.exitCode !== 0 ? `\nThe target exited with code ${result.exitCode}${result.outputFile ? `; its output: ${result.outputFile}` : ""}.` : "";
+  const summary = `${renderProfileSummary(result.analysis, Math.min(top, 5))}${exit}${notes}\nFlame graph: ${result.files.flamegraphHtml}`;
+  const links: Record<string, string> = { flamegraph: result.files.flamegraphHtml, analysis: result.files.analysis, profile: result.files.profile };
+  if (result.outputFile) links.output = result.outputFile;
+  return buildToolResult(summary, links, structured);
 }
 
 export function registerProfileTools(server: McpServer, context: ToolContext): void {
@@ -72,7 +80,7 @@ export function registerProfileTools(server: McpServer, context: ToolContext): v
         sampleRate: z.number().positive().max(100000).optional().describe("Sampling rate in Hz"),
         collector: z.enum(["auto", "inspector", "perf"]).optional(),
         top: z.number().int().positive().max(50).optional(),
-        out: z.string().optional().describe("Output folder for artifacts"),
+        out: z.string().optional().describe("Run folder name under .perfscope/runs/ (default: a fresh one)"),
       },
       outputSchema: profileOutputShape,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -86,7 +94,7 @@ export function registerProfileTools(server: McpServer, context: ToolContext): v
           ...(args.duration !== undefined ? { duration: args.duration } : {}),
           ...(args.sampleRate !== undefined ? { sampleRate: args.sampleRate } : {}),
           ...(args.collector ? { collector: args.collector } : {}),
-          out: args.out ?? context.newRunDir("profile"),
+          out: context.runDir("profile", args.out),
           signal: extra.signal,
           stdio: "pipe",
           top,
@@ -114,15 +122,16 @@ export function registerProfileTools(server: McpServer, context: ToolContext): v
       inputSchema: {
         file: z.string().describe("Path to the profile file"),
         top: z.number().int().positive().max(50).optional(),
-        out: z.string().optional(),
+        out: z.string().optional().describe("Run folder name under .perfscope/runs/ (default: a fresh one)"),
       },
       outputSchema: profileOutputShape,
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      // Not read-only: it writes the flame graphs and analysis into a new run folder.
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     async (args) => {
       try {
         const top = args.top ?? 10;
-        const result = await analyzeProfileFile(args.file, { top, out: args.out ?? context.newRunDir("analyze") });
+        const result = await analyzeProfileFile(context.resolvePath(args.file), { top, out: context.runDir("analyze", args.out) });
         return respond(result, top);
       } catch (error) {
         return buildToolError(error);

@@ -33,6 +33,15 @@ describe("analyzeProfile", () => {
     expect(a.split.idle).toBeCloseTo(1000 / 1970, 5);
   });
 
+  it("bases the interval on busy samples only: idle samples do not narrow it", () => {
+    const a = analyzeProfile(plantedProfile());
+    const withoutIdle = plantedProfile();
+    // The same busy samples without the 1000 idle ones: the interval must not change.
+    const keep = withoutIdle.samples.stack.map((n, i) => (withoutIdle.frames[withoutIdle.stacks.frame[n]!]!.kind === "idle" ? -1 : i)).filter((i) => i >= 0);
+    withoutIdle.samples = { stack: keep.map((i) => withoutIdle.samples.stack[i]!), weight: keep.map((i) => withoutIdle.samples.weight[i]!), time: null };
+    expect(analyzeProfile(withoutIdle).bottlenecks[0]!.selfShareCi).toEqual(a.bottlenecks[0]!.selfShareCi);
+  });
+
   it("gives a finding per real bottleneck and none for small functions", () => {
     const a = analyzeProfile(plantedProfile());
     const ids = a.findings.map((f) => f.id);

@@ -15,7 +15,7 @@ export interface ProfileFacts {
   totalWeight: number;
   /** Total weight minus idle: the time the process was on CPU. */
   busyWeight: number;
-  /** Samples behind the weights (for intervals). */
+  /** Non-idle samples: what shares of busy time rest on (for their intervals). */
   sampleCount: number;
   toMs(weight: number): number | null;
 }
@@ -30,7 +30,7 @@ export function gatherProfileFacts(profile: Profile): ProfileFacts {
     const node = stack[i]!;
     const kind = node >= 0 ? profile.frames[profile.stacks.frame[node]!]!.kind : "unknown";
     split[kind] += weight[i]!;
-    sampleCount += profile.unit === "samples" ? weight[i]! : 1;
+    if (kind !== "idle") sampleCount += profile.unit === "samples" ? weight[i]! : 1;
   }
   return {
     profile,
