@@ -1,7 +1,7 @@
 import { PerfError } from "../../core/errors.js";
 import { delay, pidExists } from "./child-process.js";
 import { findPortOwner, listListeningPorts, probeInspector, waitForPortClosed, type InspectorTarget } from "./inspector-port.js";
-import { findInspectorAddress, type ProcessInfo } from "./proc-info.js";
+import { findInspectorAddress, isLoopbackHost, type ProcessInfo } from "./proc-info.js";
 
 export interface OpenedInspector {
   pid: number;
@@ -42,6 +42,14 @@ export async function openInspector(info: ProcessInfo, signal?: AbortSignal): Pr
         hint: `stop the program on port ${address.port}, or restart the target with --inspect-port=<free port> (it will then open there on SIGUSR1)`,
       });
     }
+  }
+  const listenHost = address.listenHost ?? address.host;
+  if (!wasOpen && !isLoopbackHost(listenHost)) {
+    // SIGUSR1 would open a debugger (remote code execution) on a non-loopback address.
+    throw new PerfError("ATTACH_FAILED", `pid ${pid} would open its inspector on ${listenHost}:${address.port} (${address.source}), which is reachable from other machines`, {
+      where: { pid },
+      hint: "perfscope opens debuggers on loopback only: restart the target with --inspect-port=127.0.0.1:<port>, or profile it with --collector perf",
+    });
   }
   if (!wasOpen) sendUsr1(pid);
 

@@ -45,6 +45,17 @@ async function catchError(promise: Promise<unknown>): Promise<PerfError> {
 }
 
 describe("attachNodeCpuProfile", () => {
+  it("refuses to open an inspector that would listen beyond loopback, before signalling", async () => {
+    const target = await startTarget(["--inspect-port=0.0.0.0:0"]);
+    const error = await catchError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
+    expect(error.code).toBe("ATTACH_FAILED");
+    expect(error.message).toContain("0.0.0.0");
+    expect(error.hint).toContain("127.0.0.1");
+    // No SIGUSR1 was sent: the target opened no port.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(listListeningPorts(target.pid!).size).toBe(0);
+  });
+
   it("profiles a running node process, then leaves it running with its inspector closed", async () => {
     // --inspect-port=0: SIGUSR1 opens a random port, so parallel runs never share 9229.
     const target = await startTarget(["--inspect-port=0"]);

@@ -115,6 +115,10 @@ export async function collectNodeCpuProfile(options: NodeStartOptions): Promise<
     if (stdio === "pipe") result.output = { stdout: stdoutRelay?.capture() ?? "", stderr: stderrRelay.capture() };
     return result;
   } catch (error) {
+    // Stop the target before reading its exit: one still paused in the preload, waiting for
+    // a debugger that will not come, would never exit by itself.
+    if (client) await client.close();
+    if (!started.status) await terminateProcess(started);
     throw await translateStartError(error, started, command);
   } finally {
     progress.stopTicking();

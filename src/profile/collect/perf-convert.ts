@@ -1,12 +1,9 @@
 import { stat } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { PerfError } from "../../core/errors.js";
-import { PERF_ANALYSIS_WEIGHTING } from "../import/index.js";
+import { AGGREGATE_PERF_SCRIPT_ABOVE_BYTES, PERF_ANALYSIS_WEIGHTING } from "../import/index.js";
 import { importFromPerfScriptStream } from "../import/perf-script.js";
 import type { Profile } from "../model.js";
-
-// Past this size keeping every sample would cost gigabytes: aggregate per call path instead.
-const AGGREGATE_ABOVE_BYTES = 256 * 1024 * 1024;
 
 /**
  * Streams `perf script -i <data>` into the perf-script importer; the text never touches the
@@ -29,7 +26,8 @@ export async function convertPerfData(perfArgv: string[], dataFile: string, onBy
     profile = await importFromPerfScriptStream(child.stdout, {
       fileName: dataFile,
       weighting: PERF_ANALYSIS_WEIGHTING,
-      aggregate: size > AGGREGATE_ABOVE_BYTES,
+      // A perf.data this large gives a far larger text: aggregate per call path.
+      aggregate: size > AGGREGATE_PERF_SCRIPT_ABOVE_BYTES,
       ...(onBytes ? { onProgress: onBytes } : {}),
     });
   } catch (error) {

@@ -41,10 +41,18 @@ export function isNodeProcess(info: ProcessInfo): boolean {
 }
 
 export interface InspectorAddress {
+  /** Where to connect (a wildcard listen address is reached on 127.0.0.1). */
   host: string;
   port: number;
   /** Where the port came from, for error messages. */
   source: string;
+  /** The host the inspector binds to, as the target's flags say. */
+  listenHost?: string;
+}
+
+/** Loopback listen addresses: an inspector there is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export const DEFAULT_INSPECTOR_PORT = 9229;
@@ -71,6 +79,8 @@ export function findInspectorAddress(info: ProcessInfo): InspectorAddress {
   };
   if (info.nodeOptions) scan(["node", ...info.nodeOptions.split(/\s+/).filter(Boolean)], "NODE_OPTIONS");
   if (info.cmdline) scan(info.cmdline, "command line");
+  // Where the inspector will really listen, kept for the safety check before SIGUSR1.
+  address.listenHost = address.host;
   if (address.host === "0.0.0.0" || address.host === "localhost") address.host = "127.0.0.1";
   return address;
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { PerfError } from "../../core/errors.js";
 import type { Profile } from "../model.js";
@@ -14,6 +14,9 @@ import { importFromPerfScript, importFromPerfScriptStream, sniffPerfScript } fro
  * sample and inflates background threads in multi-threaded processes.
  */
 export const PERF_ANALYSIS_WEIGHTING = "period" as const;
+
+/** perf script files above this size are imported aggregated per call path (no per-sample times). */
+export const AGGREGATE_PERF_SCRIPT_ABOVE_BYTES = 256 * 1024 * 1024;
 import { importFromPerfscopeJson } from "./perfscope-json.js";
 import { decodeProfileText, hasUtf16Bom } from "./text-decode.js";
 
@@ -119,7 +122,10 @@ export async function importProfileFile(file: string, options: { onProgress?: (b
   const name = path.basename(file);
   let profile: Profile;
   if (!hasUtf16Bom(head) && sniffPerfScript(head.toString("utf8"))) {
-    profile = await importFromPerfScriptStream(createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: file, weighting: PERF_ANALYSIS_WEIGHTING, onProgress: options.onProgress });
+    // Past this size keeping every sample costs more memory than it is worth: aggregate per
+    // call path, so memory follows the distinct stacks rather than the file.
+    const aggregate = (await stat(file)).size > AGGREGATE_PERF_SCRIPT_ABOVE_BYTES;
+    profile = await importFromPerfScriptStream(createReadStream(file, { highWaterMark: 1 << 20 }), { fileName: file, weighting: PERF_ANALYSIS_WEIGHTING, aggregate, onProgress: options.onProgress });
   } else {
     const data = await readFile(file);
     options.onProgress?.(data.length);
