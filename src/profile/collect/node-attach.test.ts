@@ -3,9 +3,9 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { PerfError } from "../../core/errors.js";
 import { listListeningPorts, probeInspector } from "./inspector-port.js";
 import { attachNodeCpuProfile } from "./node-attach.js";
+import { catchPerfError } from "./test-helpers/catch-perf-error.js";
 import { hottestFunction } from "./test-helpers/profile-queries.js";
 
 const longRunning = join(fileURLToPath(new URL("./test-programs/", import.meta.url)), "long-running.mjs");
@@ -35,19 +35,10 @@ function listenOnFreePort(): Promise<number> {
   });
 }
 
-async function catchError(promise: Promise<unknown>): Promise<PerfError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PerfError);
-  return error as PerfError;
-}
-
 describe("attachNodeCpuProfile", () => {
   it("refuses to open an inspector that would listen beyond loopback, before signalling", async () => {
     const target = await startTarget(["--inspect-port=0.0.0.0:0"]);
-    const error = await catchError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
+    const error = await catchPerfError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
     expect(error.code).toBe("ATTACH_FAILED");
     expect(error.message).toContain("0.0.0.0");
     expect(error.hint).toContain("127.0.0.1");
@@ -97,7 +88,7 @@ describe("attachNodeCpuProfile", () => {
   it("fails clearly when the inspector port is taken by another program", async () => {
     const port = await listenOnFreePort();
     const target = await startTarget([`--inspect-port=${port}`]);
-    const error = await catchError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
+    const error = await catchPerfError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
     expect(error.code).toBe("ATTACH_FAILED");
     expect(error.message).toContain(`port ${port}`);
     // The other program is this test process: the message names its pid.
@@ -110,14 +101,14 @@ describe("attachNodeCpuProfile", () => {
   it("rejects a pid that does not exist with TARGET_NOT_FOUND", async () => {
     const gone = spawn("true");
     await new Promise((resolve) => gone.once("exit", resolve));
-    const error = await catchError(attachNodeCpuProfile({ pid: gone.pid!, durationMs: 500 }));
+    const error = await catchPerfError(attachNodeCpuProfile({ pid: gone.pid!, durationMs: 500 }));
     expect(error.code).toBe("TARGET_NOT_FOUND");
     expect(error.where?.pid).toBe(gone.pid);
   });
 
   it("refuses a process that is not node", async () => {
     const target = await startTarget([], "sleep", ["30"]);
-    const error = await catchError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
+    const error = await catchPerfError(attachNodeCpuProfile({ pid: target.pid!, durationMs: 500 }));
     expect(error.code).toBe("ATTACH_FAILED");
     expect(error.message).toMatch(/not a Node\.js process/);
     expect(error.hint).toMatch(/perf/);

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { PerfError } from "../../core/errors.js";
 import { pidExists } from "./child-process.js";
 import { collectNodeCpuProfile } from "./node-start.js";
+import { catchPerfError } from "./test-helpers/catch-perf-error.js";
 import { hottestFunction, selfWeightByFunction } from "./test-helpers/profile-queries.js";
 import type { CollectProgress } from "./types.js";
 
@@ -14,15 +14,6 @@ const programs = fileURLToPath(new URL("./test-programs/", import.meta.url));
 const hotspot = join(programs, "hotspot.mjs");
 const outDir = mkdtempSync(join(tmpdir(), "perfscope-node-start-"));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-async function catchError(promise: Promise<unknown>): Promise<PerfError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PerfError);
-  return error as PerfError;
-}
 
 /** Resolves with the target's pid once the collector reports that profiling started. */
 function pidFromProgress(): { onProgress: (e: CollectProgress) => void; pid: Promise<number> } {
@@ -125,7 +116,7 @@ describe("collectNodeCpuProfile", () => {
   it("reports a target killed with SIGKILL as TARGET_EXITED with the data lost", async () => {
     const { onProgress, pid } = pidFromProgress();
     void pid.then((p) => setTimeout(() => process.kill(p, "SIGKILL"), 300));
-    const error = await catchError(collectNodeCpuProfile({ command: ["node", hotspot, "60000"], stdio: "ignore", onProgress, durationMs: 20_000 }));
+    const error = await catchPerfError(collectNodeCpuProfile({ command: ["node", hotspot, "60000"], stdio: "ignore", onProgress, durationMs: 20_000 }));
     expect(error.code).toBe("TARGET_EXITED");
     expect(error.message).toMatch(/SIGKILL/);
     expect(error.message).toMatch(/lost/);
@@ -135,20 +126,20 @@ describe("collectNodeCpuProfile", () => {
 
   it("rejects a missing script with TARGET_NOT_FOUND naming it", async () => {
     const missing = join(outDir, "no-such-script.js");
-    const error = await catchError(collectNodeCpuProfile({ command: ["node", missing], stdio: "ignore" }));
+    const error = await catchPerfError(collectNodeCpuProfile({ command: ["node", missing], stdio: "ignore" }));
     expect(error.code).toBe("TARGET_NOT_FOUND");
     expect(error.message).toContain("no-such-script.js");
     expect(error.where?.file).toBe(missing);
   });
 
   it("rejects a command that does not exist with TARGET_NOT_FOUND", async () => {
-    const error = await catchError(collectNodeCpuProfile({ command: ["/nonexistent/bin/node", hotspot], stdio: "ignore" }));
+    const error = await catchPerfError(collectNodeCpuProfile({ command: ["/nonexistent/bin/node", hotspot], stdio: "ignore" }));
     expect(error.code).toBe("TARGET_NOT_FOUND");
     expect(error.message).toContain("/nonexistent/bin/node");
   });
 
   it("refuses a non-node command with a hint to use perf", async () => {
-    const error = await catchError(collectNodeCpuProfile({ command: ["sh", "-c", "true"], stdio: "ignore" }));
+    const error = await catchPerfError(collectNodeCpuProfile({ command: ["sh", "-c", "true"], stdio: "ignore" }));
     expect(error.code).toBe("USAGE");
     expect(error.hint).toMatch(/perf/);
   });

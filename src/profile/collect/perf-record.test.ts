@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it, onTestFinished } from "vitest";
-import { PerfError } from "../../core/errors.js";
+import { catchPerfError } from "./test-helpers/catch-perf-error.js";
 import { stackFrames } from "../model.js";
 import { collectPerfProfile } from "./perf-record.js";
 import { perfMapPath } from "./perf-maps.js";
@@ -20,15 +20,6 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function catchError(promise: Promise<unknown>): Promise<PerfError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PerfError);
-  return error as PerfError;
-}
 
 describe("collectPerfProfile", () => {
   it("profiles a non-node command for a bounded time and keeps perf.data in outDir", async () => {
@@ -81,7 +72,7 @@ describe("collectPerfProfile", () => {
     const saved = process.env.PERFSCOPE_PERF;
     process.env.PERFSCOPE_PERF = "/nonexistent/perf";
     try {
-      const error = await catchError(collectPerfProfile({ command: ["true"], outDir: freshDir() }));
+      const error = await catchPerfError(collectPerfProfile({ command: ["true"], outDir: freshDir() }));
       expect(error.code).toBe("TOOL_MISSING");
       expect(error.message).toContain("/nonexistent/perf");
       expect(error.hint).toContain("apt-get install linux-perf");
@@ -94,13 +85,13 @@ describe("collectPerfProfile", () => {
   it("rejects a pid that does not exist with TARGET_NOT_FOUND", async () => {
     const gone = spawn("true");
     await new Promise((resolve) => gone.once("exit", resolve));
-    const error = await catchError(collectPerfProfile({ pid: gone.pid!, durationMs: 500, outDir: freshDir() }));
+    const error = await catchPerfError(collectPerfProfile({ pid: gone.pid!, durationMs: 500, outDir: freshDir() }));
     expect(error.code).toBe("TARGET_NOT_FOUND");
     expect(error.where?.pid).toBe(gone.pid);
   });
 
   it("rejects a command that does not exist with TARGET_NOT_FOUND", async () => {
-    const error = await catchError(collectPerfProfile({ command: ["no-such-command-perfscope"], outDir: freshDir() }));
+    const error = await catchPerfError(collectPerfProfile({ command: ["no-such-command-perfscope"], outDir: freshDir() }));
     expect(error.code).toBe("TARGET_NOT_FOUND");
     expect(error.message).toContain("no-such-command-perfscope");
   });
@@ -115,7 +106,7 @@ describe("collectPerfProfile", () => {
     const outDir = mkdtempSync(join(tmpdir(), "perfscope-perf-nobody-"));
     chmodSync(outDir, 0o777);
     onTestFinished(() => rmSync(outDir, { recursive: true, force: true }));
-    const error = await catchError(
+    const error = await catchPerfError(
       collectPerfProfile({
         pid: target.pid!,
         durationMs: 1000,
