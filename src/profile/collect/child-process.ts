@@ -1,3 +1,4 @@
+import { PerfError } from "../../core/errors.js";
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
 /** How a started process ended. */
@@ -119,6 +120,12 @@ export function describeExit(status: ExitStatus): string {
 }
 
 /** True if a process with this pid exists (EPERM means it exists but belongs to someone else). */
+/** Throws TARGET_NOT_FOUND, naming the pid, unless a process with that pid exists. */
+export function assertPidExists(pid: number): void {
+  if (Number.isInteger(pid) && pid > 0 && pidExists(pid)) return;
+  throw new PerfError("TARGET_NOT_FOUND", `no process with pid ${pid}`, { where: { pid }, hint: "check the pid with ps (e.g. pgrep -f <name>); the process may have exited" });
+}
+
 export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,5 +1,4 @@
-import { PerfError } from "../../core/errors.js";
-import { pidExists } from "./child-process.js";
+import { assertPidExists } from "./child-process.js";
 import { attachNodeCpuProfile } from "./node-attach.js";
 import { isNodeExecutable } from "./node-command.js";
 import { collectNodeCpuProfile } from "./node-start.js";
@@ -32,9 +31,7 @@ export interface CollectProfileOptions extends CommonCollectOptions, PerfToolOpt
 export function chooseCollector(target: CollectProfileOptions["target"], collector: CollectorChoice = "auto"): "inspector" | "perf" {
   if (collector !== "auto") return collector;
   if ("command" in target) return target.command[0] !== undefined && isNodeExecutable(target.command[0]) ? "inspector" : "perf";
-  if (!pidExists(target.pid)) {
-    throw new PerfError("TARGET_NOT_FOUND", `no process with pid ${target.pid}`, { where: { pid: target.pid }, hint: "check the pid with ps; the process may have exited" });
-  }
+  assertPidExists(target.pid);
   return isNodeProcess(readProcessInfo(target.pid)) ? "inspector" : "perf";
 }
 

@@ -1,7 +1,7 @@
 import { PerfError } from "../../core/errors.js";
 import { formatDuration, ms } from "../../core/units.js";
 import { CdpClient } from "./cdp-client.js";
-import { pidExists, withTimeout } from "./child-process.js";
+import { assertPidExists, pidExists, withTimeout } from "./child-process.js";
 import { resolveSampleRate, validateDuration, waitForStop } from "./collect-options.js";
 import { openInspector, type OpenedInspector } from "./inspector-open.js";
 import { isNodeProcess, readProcessInfo } from "./proc-info.js";
@@ -37,9 +37,7 @@ export async function attachNodeCpuProfile(options: NodeAttachOptions): Promise<
   if (options.durationMs === undefined && !options.signal) {
     throw new PerfError("USAGE", "attaching needs durationMs (or an abort signal) to know when to stop", { where: { pid }, hint: "e.g. durationMs: 10000" });
   }
-  if (!pidExists(pid)) {
-    throw new PerfError("TARGET_NOT_FOUND", `no process with pid ${pid}`, { where: { pid }, hint: "check the pid with `ps -ef | grep node`; the process may have exited" });
-  }
+  assertPidExists(pid);
   const info = readProcessInfo(pid);
   if (!isNodeProcess(info)) {
     throw new PerfError("ATTACH_FAILED", `pid ${pid} is not a Node.js process (${info.exe ?? info.cmdline?.[0] ?? "unknown executable"})`, {

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { PerfError } from "../../core/errors.js";
 import { formatBytes, formatDuration, ms } from "../../core/units.js";
-import { delay, withTimeout, describeExit, pidExists, signalProcess, spawnProcess, terminateProcess, type ExitStatus } from "./child-process.js";
+import { assertPidExists, delay, withTimeout, describeExit, pidExists, signalProcess, spawnProcess, terminateProcess, type ExitStatus } from "./child-process.js";
 import { resolveSampleRate, validateDuration, waitForStop } from "./collect-options.js";
 import { assertExecutableExists, assertNodeScriptExists, insertNodeFlags, isNodeExecutable } from "./node-command.js";
 import { OutputRelay } from "./output-relay.js";
@@ -67,9 +67,7 @@ export async function collectPerfProfile(options: PerfCollectOptions): Promise<C
       command = insertNodeFlags(command, [...NODE_PERF_FLAGS, "--no-logfile-per-isolate", `--logfile=${logFile}`]);
     }
   } else if (pid !== undefined) {
-    if (!Number.isInteger(pid) || pid <= 0 || !pidExists(pid)) {
-      throw new PerfError("TARGET_NOT_FOUND", `no process with pid ${pid}`, { where: { pid }, hint: "check the pid with ps; the process may have exited" });
-    }
+    assertPidExists(pid);
     const info = readProcessInfo(pid);
     const flags = `${info.cmdline?.join(" ") ?? ""} ${info.nodeOptions ?? ""}`;
     if (info.exe && isNodeExecutable(info.exe) && !flags.includes("--perf-basic-prof")) {
