@@ -1,5 +1,7 @@
-import { formatBytes, formatDuration, formatPercent, ms } from "../core/units.js";
-import { weightToMs, type Frame, type ProfileUnit } from "../profile/model.js";
+import { truncateText } from "../core/text.js";
+import { formatPercent } from "../core/units.js";
+import { formatFrameLocation, formatWeight } from "../profile/format.js";
+import type { Frame, ProfileUnit } from "../profile/model.js";
 
 /**
  * Text helpers shared by the SVG and HTML renderers: XML escaping that also removes
@@ -23,41 +25,8 @@ export function sanitizeText(text: string): string {
   return text.replace(XML_INVALID, "\uFFFD");
 }
 
-/**
- * Shortens `text` to at most `maxChars` code points, ending with "…" when cut. Works on
- * code points so an emoji or other non-BMP character is never split into a lone surrogate.
- */
-export function truncateText(text: string, maxChars: number): string {
-  if (maxChars <= 0) return "";
-  // Fast path: UTF-16 length is an upper bound on code points.
-  if (text.length <= maxChars) return text;
-  const points = Array.from(text);
-  if (points.length <= maxChars) return text;
-  if (maxChars === 1) return "…";
-  return points.slice(0, maxChars - 1).join("") + "…";
-}
-
 /** Longest name or path kept for display; longer ones (generated code) are cut to bound output. */
 export const MAX_DISPLAY_CHARS = 300;
-
-export function frameLocation(frame: Frame | undefined): string {
-  if (!frame?.file) return "";
-  let loc = frame.file;
-  if (frame.line !== undefined) {
-    loc += `:${frame.line}`;
-    if (frame.column !== undefined) loc += `:${frame.column}`;
-  }
-  return loc;
-}
-
-/** "12.3ms", "4.0 MB", "1,234 samples": a weight in the profile's unit, for people. */
-export function formatWeight(unit: ProfileUnit, weight: number): string {
-  const asMs = weightToMs(unit, weight);
-  if (asMs !== null) return formatDuration(ms(asMs));
-  if (unit === "bytes") return formatBytes(weight);
-  const n = Number.isInteger(weight) ? weight.toLocaleString("en-US") : weight.toFixed(2);
-  return unit === "samples" ? `${n} samples` : n;
-}
 
 /** "12.3ms (45.6%)": weight and its share of the total. */
 export function formatShare(unit: ProfileUnit, weight: number, totalWeight: number): string {
@@ -68,7 +37,7 @@ export function formatShare(unit: ProfileUnit, weight: number, totalWeight: numb
 /** The text shown for a frame in tooltips: name, location, total and self with shares. */
 export function describeFrameLines(frame: Frame | undefined, total: number, self: number, unit: ProfileUnit, totalWeight: number): string[] {
   const lines = [truncateText(frame?.name ?? "all", MAX_DISPLAY_CHARS)];
-  const loc = frameLocation(frame);
+  const loc = formatFrameLocation(frame);
   if (loc) lines.push(truncateText(loc, MAX_DISPLAY_CHARS));
   lines.push(`total: ${formatShare(unit, total, totalWeight)}`);
   lines.push(`self: ${formatShare(unit, self, totalWeight)}`);

@@ -1,7 +1,9 @@
 import type { Frame, FrameKind, Profile } from "../profile/model.js";
 import { weightToMs } from "../profile/model.js";
 import { FLAME_KIND_PALETTE, MATCH_COLOR, ROOT_COLOR, colorForFrame, hslToHex, type FlameColorBy } from "./color.js";
-import { MAX_DISPLAY_CHARS, escapeXml, sanitizeText, formatShare, formatWeight, frameLocation, truncateText } from "./format.js";
+import { truncateText } from "../core/text.js";
+import { formatFrameLocation, formatWeight } from "../profile/format.js";
+import { MAX_DISPLAY_CHARS, escapeXml, sanitizeText, formatShare } from "./format.js";
 import { FLAME_CLIENT_SCRIPT } from "./html-client.js";
 import { layoutFlameGraph, type FlameLayout, type FlameMergeMode } from "./layout.js";
 import type { FlameOrientation } from "./svg.js";
@@ -101,7 +103,7 @@ function encodeLayout(layout: FlameLayout, orientation: FlameOrientation, colorB
         const frame: Frame | undefined = layout.frames[rect.frame];
         // Same replacement of unprintable characters as the SVG, so both views show the same text.
         names.push(sanitizeText(truncateText(frame?.name ?? "?", MAX_DISPLAY_CHARS)));
-        locs.push(sanitizeText(truncateText(frameLocation(frame), MAX_DISPLAY_CHARS)));
+        locs.push(sanitizeText(truncateText(formatFrameLocation(frame), MAX_DISPLAY_CHARS)));
         colors.push(colorForFrame(frame, colorBy));
       } else f = known;
     }

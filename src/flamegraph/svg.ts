@@ -1,6 +1,8 @@
 import type { FrameKind, Profile } from "../profile/model.js";
 import { FLAME_KIND_PALETTE, colorForFrame, hslToHex, type FlameColorBy } from "./color.js";
-import { MAX_DISPLAY_CHARS, describeFrameLines, escapeXml, formatShare, formatWeight, truncateText } from "./format.js";
+import { truncateText } from "../core/text.js";
+import { formatWeight } from "../profile/format.js";
+import { MAX_DISPLAY_CHARS, describeFrameLines, escapeXml, formatShare } from "./format.js";
 import { layoutFlameGraph, type FlameLayout, type FlameMergeMode } from "./layout.js";
 
 /** "flame": root at the bottom, callees grow upwards. "icicle": root at the top. */

@@ -1,26 +1,22 @@
+import { truncateText } from "../core/text.js";
+import { formatPercent } from "../core/units.js";
 import type { Bottleneck, ProfileAnalysis } from "../profile/analyze/analyze-profile.js";
+import { formatFrameLocation, formatWeight } from "../profile/format.js";
 
-/** Small formatting helpers shared by the reporters. */
-export function pct(fraction: number, digits = 1): string {
-  return `${(fraction * 100).toFixed(digits)}%`;
+/** Small formatting helpers shared by the profile reporters. */
+export const pct = formatPercent;
+
+export function formatBottleneckWeight(analysis: ProfileAnalysis, weight: number): string {
+  return formatWeight(analysis.profile.unit, weight);
 }
 
-export function formatWeight(analysis: ProfileAnalysis, weight: number, ms: number | null): string {
-  if (ms !== null) return ms >= 1000 ? `${(ms / 1000).toFixed(2)}s` : `${ms.toFixed(ms < 10 ? 2 : 1)}ms`;
-  return `${Math.round(weight)} ${analysis.profile.unit}`;
-}
-
-/** `file:line:col`; files under `relativeTo` are shown relative to it, as editors link them. */
+/** `file:line:col` of a bottleneck; files under `relativeTo` shown relative to it. */
 export function formatLocation(b: Pick<Bottleneck, "file" | "line" | "column">, relativeTo?: string): string {
   if (!b.file) return "";
-  const prefix = relativeTo ? (relativeTo.endsWith("/") ? relativeTo : `${relativeTo}/`) : null;
-  const file = prefix && b.file.startsWith(prefix) ? b.file.slice(prefix.length) : b.file;
-  return b.line !== null ? `${file}:${b.line}${b.column !== null ? `:${b.column}` : ""}` : file;
+  return formatFrameLocation({ file: b.file, ...(b.line !== null ? { line: b.line } : {}), ...(b.column !== null ? { column: b.column } : {}) }, relativeTo);
 }
 
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-}
+export const truncate = truncateText;
 
 /** Shortens a path stack for one line: keeps the root and the last frames. */
 export function formatPath(stack: readonly string[], maxFrames = 6): string {

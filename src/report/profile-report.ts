@@ -1,5 +1,5 @@
 import type { ProfileAnalysis } from "../profile/analyze/analyze-profile.js";
-import { formatLocation, formatPath, formatWeight, pct, splitSummary, truncate } from "./format.js";
+import { formatBottleneckWeight, formatLocation, formatPath, pct, splitSummary, truncate } from "./format.js";
 
 /** Files a run wrote, shown at the end of every report. */
 export type ReportFiles = Record<string, string>;
@@ -23,7 +23,7 @@ function describeProfileLine(a: ProfileAnalysis): string {
   const parts = [
     p.target ?? p.name ?? "profile",
     `${p.samples} samples`,
-    p.totalMs !== null ? `${formatWeight(a, p.totalWeight, p.totalMs)} sampled` : `${p.totalWeight} ${p.unit}`,
+    p.totalMs !== null ? `${formatBottleneckWeight(a, p.totalWeight)} sampled` : `${p.totalWeight} ${p.unit}`,
   ];
   if (p.sampleRateHz) parts.push(`${p.sampleRateHz} Hz`);
   if (p.collector) parts.push(p.collector);
@@ -43,7 +43,7 @@ export function renderProfileTerminal(a: ProfileAnalysis, options: ReportOptions
   lines.push(bold(color, `Top ${Math.min(top, a.bottlenecks.length)} bottlenecks (self time, share of busy time, 95% CI):`));
   for (const b of a.bottlenecks.slice(0, top)) {
     const share = `${pct(b.selfShare).padStart(6)} [${pct(b.selfShareCi[0], 0)}–${pct(b.selfShareCi[1], 0)}]`;
-    const self = formatWeight(a, b.self, b.selfMs).padStart(9);
+    const self = formatBottleneckWeight(a, b.self).padStart(9);
     const loc = formatLocation(b, options.relativeTo);
     const head = `  ${String(b.rank).padStart(2)}. ${share} ${self}  ${b.function}`;
     lines.push(truncate(loc ? `${head}  ${dim(color, loc)}` : head, width + (color ? 8 : 0)));
@@ -91,7 +91,7 @@ export function renderProfileMarkdown(a: ProfileAnalysis, options: ReportOptions
   out.push("|---|---|---|---|---|---|");
   for (const b of a.bottlenecks.slice(0, top)) {
     out.push(
-      `| ${b.rank} | \`${b.function.replace(/`/g, "'").replace(/\|/g, "\\|")}\` | ${formatWeight(a, b.self, b.selfMs)} | ${pct(b.selfShare)} (${pct(b.selfShareCi[0])}–${pct(b.selfShareCi[1])}) | ${pct(b.totalShare)} | ${escapeMd(formatLocation(b))} |`,
+      `| ${b.rank} | \`${b.function.replace(/`/g, "'").replace(/\|/g, "\\|")}\` | ${formatBottleneckWeight(a, b.self)} | ${pct(b.selfShare)} (${pct(b.selfShareCi[0])}–${pct(b.selfShareCi[1])}) | ${pct(b.totalShare)} | ${escapeMd(formatLocation(b))} |`,
     );
   }
   const ok = a.findings.filter((f) => f.status === "ok");
@@ -113,7 +113,7 @@ export function renderProfileSummary(a: ProfileAnalysis, top = 5): string {
   const lines = [`${describeProfileLine(a)}; split: ${splitSummary(a.split)}`, `Top ${Math.min(top, a.bottlenecks.length)} bottlenecks (self share of busy time):`];
   for (const b of a.bottlenecks.slice(0, top)) {
     const loc = formatLocation(b);
-    lines.push(`${b.rank}. ${b.function} ${pct(b.selfShare)} (${formatWeight(a, b.self, b.selfMs)})${loc ? ` at ${loc}` : ""}`);
+    lines.push(`${b.rank}. ${b.function} ${pct(b.selfShare)} (${formatBottleneckWeight(a, b.self)})${loc ? ` at ${loc}` : ""}`);
   }
   const first = a.findings.find((f) => f.status === "ok");
   if (first && first.status === "ok") lines.push(`Main finding: ${first.title}. ${first.suggestion}`);

@@ -3,7 +3,7 @@ import { wilsonInterval } from "../../core/stats.js";
 import { stackFrames, type FrameKind, type Profile, type ProfileUnit } from "../model.js";
 import { cpuHotspots } from "./cpu-hotspots.js";
 import { gatherProfileFacts, type ProfileFacts } from "./facts.js";
-import { displayFile } from "./function-stats.js";
+import { displayFile } from "../format.js";
 import { timeSplit } from "./time-split.js";
 
 export const PROFILE_ANALYZERS: ReadonlyArray<Analyzer<ProfileFacts>> = [cpuHotspots, timeSplit];

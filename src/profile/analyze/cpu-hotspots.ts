@@ -2,7 +2,7 @@ import type { Analyzer, Finding, Severity } from "../../core/finding.js";
 import { wilsonInterval } from "../../core/stats.js";
 import { stackFrames } from "../model.js";
 import type { ProfileFacts } from "./facts.js";
-import { describeFrameLocation, displayFile } from "./function-stats.js";
+import { displayFile, formatFrameLocation } from "../format.js";
 
 /** A function is a bottleneck worth a finding when its own code takes this share of busy time. */
 export const HOTSPOT_MIN_SHARE = 0.05;
@@ -56,7 +56,7 @@ export const cpuHotspots: Analyzer<ProfileFacts> = {
       const caller = path.length >= 2 ? path[path.length - 2]! : null;
       const ci = wilsonInterval(Math.round(share * facts.sampleCount), facts.sampleCount);
       const selfMs = facts.toMs(stat.self);
-      const location = describeFrameLocation(frame);
+      const location = formatFrameLocation(frame) || null;
       findings.push({
         status: "ok",
         id: `cpu-hotspots/${frame.name}`,

@@ -1,5 +1,4 @@
-import { fileURLToPath } from "node:url";
-import type { Frame, Profile } from "../model.js";
+import type { Profile } from "../model.js";
 import { computeCallTree, type CallTree } from "./call-tree.js";
 
 /** Self and total weight per function (frame), with sample counts for confidence intervals. */
@@ -63,24 +62,4 @@ export function computeFunctionStats(profile: Profile, tree: CallTree = computeC
     for (let i = kids.length - 1; i >= 0; i--) work.push(kids[i]!);
   }
   return stats;
-}
-
-/** A frame's file as people read it: `file://` URLs (how V8 names modules) become paths. */
-export function displayFile(file: string | undefined): string | null {
-  if (!file) return null;
-  if (file.startsWith("file://")) {
-    try {
-      return fileURLToPath(file);
-    } catch {
-      return file;
-    }
-  }
-  return file;
-}
-
-/** Where a function is defined, as `file:line:column`, or null when unknown. */
-export function describeFrameLocation(frame: Frame): string | null {
-  const file = displayFile(frame.file);
-  if (!file) return null;
-  return frame.line !== undefined ? `${file}:${frame.line}${frame.column !== undefined ? `:${frame.column}` : ""}` : file;
 }
