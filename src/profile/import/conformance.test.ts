@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Profile } from "../model.js";
@@ -22,7 +22,6 @@ import { FIXTURES, frameWeights, readSnapshotFile, walkStacks, type SnapshotProf
  * 4. A perf thread with ONE sample: speedscope gives it weight 1 with no unit; our unit is
  *    microseconds, so it weighs its clock period (the period field of its header / 1000).
  */
-const haveFixtures = existsSync(FIXTURES);
 const profilesDir = path.join(FIXTURES, "profiles");
 const readInput = (rel: string): Buffer => readFileSync(path.join(profilesDir, rel));
 
@@ -69,7 +68,7 @@ function adjustV8Expected(e: SnapshotProfile, tail: number): SnapshotProfile {
   return { ...e, stacks, frames };
 }
 
-describe.skipIf(!haveFixtures)("speedscope conformance: V8 CPU profiles", () => {
+describe("speedscope conformance: V8 CPU profiles", () => {
   const chrome = readSnapshotFile("chrome.test.ts.snap");
 
   it("Chrome 65 simple.cpuprofile (importFromChromeCPUProfile)", () => {
@@ -92,7 +91,7 @@ describe.skipIf(!haveFixtures)("speedscope conformance: V8 CPU profiles", () => 
   });
 });
 
-describe.skipIf(!haveFixtures)("speedscope conformance: collapsed stacks (importFromBGFlameGraph)", () => {
+describe("speedscope conformance: collapsed stacks (importFromBGFlameGraph)", () => {
   const bg = readSnapshotFile("bg-flamegraph.test.ts.snap");
   for (const [entry, expected] of bg) {
     it(`${entry} → ${expected.name}`, () => {
@@ -105,7 +104,7 @@ describe.skipIf(!haveFixtures)("speedscope conformance: collapsed stacks (import
   }
 });
 
-describe.skipIf(!haveFixtures)("speedscope conformance: linux perf script (importFromLinuxPerf)", () => {
+describe("speedscope conformance: linux perf script (importFromLinuxPerf)", () => {
   const perf = readSnapshotFile("linux-tools-perf.test.ts.snap");
   // The snapshot's test is named "simple-with-pids" but the fixture file is "simple-with-pid".
   const fileFor = (name: string): string => (name === "simple-with-pids.linux-perf.txt" ? "simple-with-pid.linux-perf.txt" : name);

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { computeCallTree } from "../../analyze/call-tree.js";
@@ -8,7 +8,21 @@ import type { Profile } from "../../model.js";
  * Reads speedscope's Jest snapshots (the conformance oracle in shared/fixtures) so tests
  * compare against the expected values as written there, never against copied numbers.
  */
-export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../../shared/fixtures/speedscope");
+export const FIXTURES = resolveFixtures();
+
+/**
+ * The speedscope fixtures: `$PERFSCOPE_FIXTURES`, else `shared/` beside the repository (where
+ * CI lays it). Missing fixtures are an error, never a silent skip: the conformance suite is
+ * the oracle for the importers.
+ */
+function resolveFixtures(): string {
+  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+  const dir = process.env.PERFSCOPE_FIXTURES ?? path.resolve(repo, "../shared/fixtures/speedscope");
+  if (!existsSync(path.join(dir, "snapshots"))) {
+    throw new Error(`speedscope fixtures not found at ${dir}: put shared/ beside the repository, or set PERFSCOPE_FIXTURES to its fixtures/speedscope folder`);
+  }
+  return dir;
+}
 
 export interface SnapshotFrame {
   name: string;
