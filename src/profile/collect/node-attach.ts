@@ -49,11 +49,16 @@ export async function attachNodeCpuProfile(options: NodeAttachOptions): Promise<
   progress.report("starting", `opening the inspector of pid ${pid}`);
   const opened = await openInspector(info, options.signal);
   let client: CdpClient | null = null;
+  let wrongProcess = false;
   try {
     client = await CdpClient.connect(opened.url);
     const targetPid = await client.send("Runtime.evaluate", { expression: "process.pid", returnByValue: true });
     const reported = (targetPid.result as { value?: unknown } | undefined)?.value;
     if (reported !== pid) {
+      // Someone else's inspector: disconnect without closing it, it is not ours to close.
+      await client.close();
+      client = null;
+      wrongProcess = true;
       throw new PerfError("ATTACH_FAILED", `the inspector on port ${opened.port} belongs to pid ${String(reported)}, not ${pid}`, {
         where: { pid, url: opened.url },
         hint: `another process holds port ${opened.port}; stop it, or start the target with --inspect-port=<free port>`,
@@ -97,10 +102,26 @@ export async function attachNodeCpuProfile(options: NodeAttachOptions): Promise<
     const result: CollectResult = { profile, exitCode: null, partial, rawFiles };
     if (notes.length > 0) result.notes = notes;
     return result;
+  } catch (error) {
+    // We opened the inspector but never got a session to close it through: try once with a
+    // fresh connection, and if that fails too, say that the port may still be open.
+    if (client === null && !opened.wasOpen && !wrongProcess) {
+      const left = await CdpClient.connect(opened.url)
+        .then((fresh) => detach(fresh, opened))
+        .catch(() => ["no connection"]);
+      if (left.length > 0) throw withInspectorLeftOpen(error, opened);
+    }
+    throw error;
   } finally {
     progress.stopTicking();
     if (client) await detach(client, opened).catch(() => undefined);
   }
+}
+
+function withInspectorLeftOpen(error: unknown, opened: OpenedInspector): unknown {
+  const note = `the inspector of pid ${opened.pid} may still be open on ${opened.host}:${opened.port} (it closes when the process restarts)`;
+  if (!(error instanceof PerfError)) return error;
+  return new PerfError(error.code, error.message, { where: error.where ?? {}, hint: error.hint ? `${error.hint}. Note: ${note}` : `Note: ${note}`, cause: error.cause, partialFiles: error.partialFiles });
 }
 
 type AttachEnd = { kind: "duration" } | { kind: "aborted"; reason: string } | { kind: "lost" };
