@@ -2,9 +2,10 @@ import type { Profile } from "../profile/model.js";
 import { computeCallTree } from "../profile/analyze/call-tree.js";
 
 /**
- * The profile's call tree with siblings of the same frame merged: importers may emit two
- * stack nodes for one (frame, parent) pair (e.g. V8 node ids that differ only by call
- * site), and a flame graph shows each function once per call path. Node 0 is a synthetic
+ * The profile's call tree with siblings of the same frame merged. ProfileBuilder never makes
+ * two stack nodes for one (frame, parent) pair, but the model does not forbid it (a profile
+ * read from JSON or built by hand may have them), and a flame graph must show each function
+ * once per call path. Node 0 is a synthetic
  * root ("all") whose self weight is the empty-stack weight. Built top-down with explicit
  * queues — no recursion — so 200+-deep stacks cost nothing extra.
  */
