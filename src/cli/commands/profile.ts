@@ -13,7 +13,8 @@ Usage:
   perfscope profile [options] --pid <PID> --duration <time>   attach to a running process
 
 Options:
-  --duration <time>     stop after this long (30s, 500ms, 2m; a bare number is seconds)
+  --duration <time>     stop after this long (30s, 500ms, 2m; a bare number is seconds);
+                        a program perfscope started is then terminated
   --pid <PID>           attach to a running process (Node via its inspector, others via perf)
   --sample-rate <Hz>    sampling rate (default ${DEFAULT_SAMPLE_RATE_HZ}; overhead measured ≤ 5% at the default)
   --collector <name>    auto | inspector | perf (auto: inspector for Node, perf otherwise)
