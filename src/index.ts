@@ -39,3 +39,12 @@ export * from "./flamegraph/index.js";
 export { renderProfileTerminal, renderProfileMarkdown, renderProfileSummary, renderJson } from "./report/profile-report.js";
 export { createMcpServer, serveMcpStdio } from "./mcp/server.js";
 export { PERFSCOPE_VERSION } from "./version.js";
+
+export type { LoadOptions, LoadResult, LoadProgress, LatencySummary, LoadStage, RequestSpec, ThresholdResult, TimelinePoint, GeneratorCheck, LoadErrorKind } from "./load/model.js";
+export { runLoadTest } from "./load/run-load-test.js";
+export { parseThreshold, evaluateThresholds } from "./load/analyze/thresholds.js";
+export { findBreakingPoint, levelsFromSteps } from "./load/analyze/breaking-point.js";
+export { findBreakingPointForTarget, type BreakingPointKind } from "./load/analyze/breaking-point-target.js";
+export { analyzeLoadResult } from "./load/analyze/findings.js";
+export { exportToK6Script } from "./load/export/k6.js";
+export { renderLoadTerminal, renderLoadMarkdown, renderLoadSummary, renderLoadHtml, renderBreakingPointTerminal, renderBreakingPointSummary } from "./report/load-report.js";

@@ -2,6 +2,7 @@
 import { ExitCode } from "../core/errors.js";
 import { PERFSCOPE_VERSION } from "../version.js";
 import { runAnalyzeCommand } from "./commands/analyze.js";
+import { runLoadCommand } from "./commands/load.js";
 import { runMcpCommand } from "./commands/mcp.js";
 import { runProfileCommand } from "./commands/profile.js";
 import { processIo, writeLine, type CliIo } from "./io.js";
@@ -9,6 +10,7 @@ import { processIo, writeLine, type CliIo } from "./io.js";
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIo) => Promise<number> }> = {
   profile: { summary: "record a CPU profile of a command or PID and name the bottlenecks", run: runProfileCommand },
   analyze: { summary: "analyse a saved profile (.cpuprofile, perf script, folded) and draw its flame graph", run: runAnalyzeCommand },
+  load: { summary: "load-test an HTTP service (open or closed model) and find its breaking point", run: runLoadCommand },
   mcp: { summary: "serve perfscope to AI agents over MCP (stdio)", run: runMcpCommand },
 };
 

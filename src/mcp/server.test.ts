@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { startSlowAboveConcurrencyServer } from "../load/test-servers/index.js";
 
 function isRunning(marker: string): boolean {
   return spawnSync("pgrep", ["-f", `long-running.mjs ${marker}`]).status === 0;
@@ -33,7 +34,7 @@ describe("perfscope mcp (stdio, built server)", () => {
   it("lists the profile tools with input and output schemas", async () => {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(["profile", "analyze_profile"]));
+    expect(names).toEqual(expect.arrayContaining(["profile", "analyze_profile", "load_test", "find_breaking_point"]));
     for (const t of tools) {
       expect(t.inputSchema.type).toBe("object");
       expect(t.outputSchema?.type).toBe("object");
@@ -110,6 +111,32 @@ describe("perfscope mcp (stdio, built server)", () => {
     const named = await client.callTool({ name: "analyze_profile", arguments: { file: "y.folded", out: "baseline" } });
     expect(named.isError).toBeFalsy();
     expect((named.structuredContent as { outDir: string }).outDir).toBe(join(root, ".perfscope", "runs", "baseline"));
+  });
+
+  it("load-tests a local server and finds its breaking point, returning summaries not samples", async () => {
+    const server = await startSlowAboveConcurrencyServer({ concurrency: 4, serviceMs: 20 });
+    try {
+      const load = await client.callTool({ name: "load_test", arguments: { target: server.url, concurrency: 4, duration: 1 } }, undefined, { timeout: 60_000 });
+      expect(load.isError).toBeFalsy();
+      const s = load.structuredContent as { requests: { completed: number }; latencyMs: { p50: number }; files: Record<string, string> };
+      expect(s.requests.completed).toBeGreaterThan(50);
+      expect(s.latencyMs.p50).toBeGreaterThanOrEqual(19);
+      expect(existsSync(s.files.result!)).toBe(true);
+      expect(JSON.stringify(load).length).toBeLessThan(20_000);
+
+      const bp = await client.callTool(
+        { name: "find_breaking_point", arguments: { target: server.url, levels: [2, 4, 8, 16], duration: 1 } },
+        undefined,
+        { timeout: 120_000 },
+      );
+      expect(bp.isError).toBeFalsy();
+      // 4 slots of 20 ms: throughput cannot rise past 200 req/s, so 8 connections is where it bends.
+      expect((bp.structuredContent as { breakingLevel: number | null }).breakingLevel).toBe(8);
+    } finally {
+      await server.close();
+    }
+    const remote = await client.callTool({ name: "load_test", arguments: { target: "http://example.com/", duration: 1 } });
+    expect(remote.isError).toBe(true);
   });
 
   it("keeps serving after a failing call", async () => {

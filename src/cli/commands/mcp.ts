@@ -8,7 +8,7 @@ export const MCP_HELP = `perfscope mcp — serve perfscope to AI agents over the
 Usage:
   perfscope mcp [--root <dir>]
 
-Tools: profile, analyze_profile. Each returns a short summary of the bottlenecks,
+Tools: profile, analyze_profile, load_test, find_breaking_point. Each returns a short summary,
 structured results, and links to the full artifacts written under <dir>/.perfscope/runs/.
 
 Options:
