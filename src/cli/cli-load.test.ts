@@ -45,6 +45,30 @@ describe("perfscope load (built CLI, real local servers)", () => {
     }
   });
 
+  it("Ctrl-C stops the run, saves and prints the partial result", async () => {
+    const server = await startSlowAboveConcurrencyServer({ concurrency: 4, serviceMs: 5 });
+    try {
+      const out = join(work, "interrupted");
+      const child = spawn(process.execPath, [cli, "load", "-c", "4", "-d", "30s", "--workers", "1", "--out", out, server.url], { cwd: work });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      await new Promise((r) => setTimeout(r, 2000));
+      child.kill("SIGINT");
+      const code = await new Promise<number | null>((r) => child.on("close", r));
+      expect(code).toBe(0);
+      expect(stderr).toMatch(/partial result/);
+      const saved = JSON.parse(readFileSync(join(out, "load-result.json"), "utf8")) as { partial: { reason: string } | null; durationMs: number; requests: { completed: number } };
+      expect(saved.partial?.reason).toMatch(/interrupt/i);
+      expect(saved.durationMs).toBeLessThan(15_000);
+      expect(saved.requests.completed).toBeGreaterThan(0);
+      expect(stdout).toContain("Load test");
+    } finally {
+      await server.close();
+    }
+  });
+
   it("counts errors by kind and status from a failing server", async () => {
     const server = await startErrorServer({ resetEvery: 5, errorEvery: 3 });
     try {
