@@ -1,14 +1,16 @@
 /**
- * The load loop that runs inside one worker thread: an undici pool to the target, the
+ * The load loop that runs inside one worker thread: a transport to the target (raw HTTP/1.1
+ * for http://, undici otherwise), the
  * closed model (every completion triggers the next send) or the open model (a clock-checking
  * scheduler sends whatever is due in batches; requests that find no free connection wait in
  * a queue and keep their intended time).
  */
 import { performance } from "node:perf_hooks";
-import { Pool, type Dispatcher } from "undici";
-import { classifyRequestError } from "./error-kind.js";
+import type { LoadErrorKind } from "../model.js";
+import { encodeHttp1Request } from "./http1-transport.js";
 import { WorkerRecorder } from "./recorder.js";
 import { createArrivalSchedule, type ArrivalSchedule } from "./schedule.js";
+import { createLoadTransport, type LoadTransport } from "./transport.js";
 import type { PlannedRequest, WorkerConfig } from "./worker-protocol.js";
 
 /** A send that leaves later than this after its intended time is a late send. */
@@ -36,24 +38,14 @@ function prepareRequests(config: WorkerConfig): PreparedRequest[] {
   let cumulative = 0;
   return config.requests.map((r) => {
     cumulative += r.weight;
-    // Estimate of what goes on the wire: request line, host, our headers, body.
-    let head = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n`;
-    for (const [k, v] of Object.entries(r.headers)) head += `${k}: ${v}\r\n`;
-    const bodyBytes = r.body === null ? 0 : Buffer.byteLength(r.body);
-    if (r.body !== null) head += `content-length: ${bodyBytes}\r\n`;
-    return { ...r, bytesOut: Buffer.byteLength(head) + 2 + bodyBytes, cumulativeWeight: cumulative };
+    // Exactly what the raw transport writes; an estimate for undici.
+    return { ...r, bytesOut: encodeHttp1Request(r, host, config.origin).length, cumulativeWeight: cumulative };
   });
-}
-
-function headerBytes(raw: Buffer[], statusText: string): number {
-  let n = 15 + statusText.length; // "HTTP/1.1 200 OK\r\n" without the text
-  for (const b of raw) n += b.length + 2; // ": " or "\r\n" after each name/value
-  return n + 2;
 }
 
 export class LoadWorker {
   readonly recorder = new WorkerRecorder();
-  private readonly pool: Pool;
+  private readonly transport: LoadTransport;
   private readonly requests: PreparedRequest[];
   private readonly totalWeight: number;
   private readonly capacity: number;
@@ -73,15 +65,8 @@ export class LoadWorker {
     private readonly config: WorkerConfig,
     private readonly onFinish: (stoppedEarly: boolean) => void,
   ) {
-    this.pool = new Pool(config.origin, {
-      connections: config.connections,
-      pipelining: config.pipelining,
-      allowH2: config.http2,
-      connect: { rejectUnauthorized: config.rejectUnauthorized },
-      headersTimeout: config.timeoutMs,
-      bodyTimeout: config.timeoutMs,
-    });
     this.requests = prepareRequests(config);
+    this.transport = createLoadTransport({ config, requests: this.requests, onDone: this.onDone, now: () => this.now() });
     this.totalWeight = this.requests[this.requests.length - 1]?.cumulativeWeight ?? 1;
     this.capacity = config.connections * config.pipelining;
     this.schedule =
@@ -166,60 +151,34 @@ export class LoadWorker {
     if (this.nextIntended === null && this.queueHead === this.queue.length && !this.loadOver) this.endLoad();
   }
 
-  private pick(): PreparedRequest {
+  private pick(): number {
     const reqs = this.requests;
-    if (reqs.length === 1) return reqs[0] as PreparedRequest;
+    if (reqs.length === 1) return 0;
     const x = Math.random() * this.totalWeight;
-    return reqs.find((r) => x < r.cumulativeWeight) ?? (reqs[reqs.length - 1] as PreparedRequest);
+    for (let i = 0; i < reqs.length; i++) if (x < (reqs[i] as PreparedRequest).cumulativeWeight) return i;
+    return reqs.length - 1;
   }
 
   private dispatch(intendedMs: number, sentMs: number): void {
-    const req = this.pick();
-    const rec = this.recorder;
-    const totals = rec.totals;
+    const index = this.pick();
+    const totals = this.recorder.totals;
     totals.sent++;
-    totals.bytesOut += req.bytesOut;
+    totals.bytesOut += (this.requests[index] as PreparedRequest).bytesOut;
     if (sentMs - intendedMs > LATE_SEND_MS) totals.lateSends++;
     this.inFlight++;
-    let status = 0;
-    let settled = false;
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      this.inFlight--;
-      return !this.finished;
-    };
-    const handler: Dispatcher.DispatchHandlers = {
-      onConnect: () => undefined,
-      onHeaders: (statusCode, rawHeaders, _resume, statusText) => {
-        status = statusCode;
-        if (!this.finished) totals.bytesIn += headerBytes(rawHeaders, statusText ?? "");
-        return true;
-      },
-      onData: (chunk) => {
-        if (!this.finished) totals.bytesIn += chunk.length;
-        return true;
-      },
-      onComplete: () => {
-        if (!settle()) return;
-        rec.recordResponse(status, intendedMs, sentMs, this.now());
-        this.afterCompletion();
-      },
-      onError: (error) => {
-        if (!settle()) return;
-        rec.recordError(classifyRequestError(error), intendedMs, sentMs, this.now());
-        this.afterCompletion();
-      },
-    };
-    try {
-      this.pool.dispatch(
-        { origin: this.config.origin, path: req.path, method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, headersTimeout: this.config.timeoutMs, bodyTimeout: this.config.timeoutMs },
-        handler,
-      );
-    } catch (error) {
-      handler.onError?.(error as Error);
-    }
+    this.transport.send(index, intendedMs, sentMs);
   }
+
+  /** The transport reports each send exactly once; after finish() results are no longer recorded. */
+  private readonly onDone = (status: number, errorKind: LoadErrorKind | null, bytesIn: number, intendedMs: number, sentMs: number): void => {
+    this.inFlight--;
+    if (this.finished) return;
+    const rec = this.recorder;
+    rec.totals.bytesIn += bytesIn;
+    if (errorKind === null) rec.recordResponse(status, intendedMs, sentMs, this.now());
+    else rec.recordError(errorKind, intendedMs, sentMs, this.now());
+    this.afterCompletion();
+  };
 
   private afterCompletion(): void {
     if (this.loadOver) {
@@ -249,6 +208,6 @@ export class LoadWorker {
     if (this.drainTimer) clearTimeout(this.drainTimer);
     if (this.endTimer) clearTimeout(this.endTimer);
     this.onFinish(stoppedEarly);
-    this.pool.destroy().catch(() => undefined);
+    this.transport.close();
   }
 }
