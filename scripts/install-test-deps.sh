@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: Linux perf (for the perf
-# collector and mixed JS/native stacks). Idempotent; needs root (or sudo) for apt-get.
+# collector and mixed JS/native stacks) and openssl. Idempotent; needs root (or sudo) for apt-get.
 set -euo pipefail
 
 need=()
 command -v perf >/dev/null 2>&1 && perf --version >/dev/null 2>&1 || need+=(linux-perf)
+# openssl makes the throwaway certificate of the HTTP/2 load test.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
