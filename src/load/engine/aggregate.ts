@@ -2,36 +2,18 @@
  * Main-thread side of a run: merges what the workers stream (per-second buckets, running
  * counts) and what they send at the end (totals, histograms) into LoadResult pieces.
  */
-import { createLatencyHistogram, mergeEncodedHistogram, percentileMs, type LatencyHistogram } from "../histogram.js";
+import { createLatencyHistogram, mergeEncodedHistogram, percentileMs } from "../histogram.js";
 import type { LoadErrorKind, LoadProgress, TimelinePoint } from "../model.js";
-import { emptyErrorKinds, type SecondBucket, type WorkerToMain, type WorkerTotals } from "./worker-protocol.js";
-
-interface MergedSecond {
-  completed: number;
-  errors: number;
-  histogram: LatencyHistogram;
-}
+import { emptyWorkerTotals, type SecondTally, type SecondBucket, type WorkerToMain, type WorkerTotals } from "./worker-protocol.js";
 
 export class LoadAggregator {
   readonly corrected = createLatencyHistogram();
   readonly uncorrected = createLatencyHistogram();
-  readonly totals: WorkerTotals = {
-    sent: 0,
-    completed: 0,
-    ok: 0,
-    errors: 0,
-    lateSends: 0,
-    schedulerLateSends: 0,
-    droppedSends: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    statusCodes: {},
-    errorKinds: emptyErrorKinds(),
-  };
+  readonly totals: WorkerTotals = emptyWorkerTotals();
   lagP99Ms = 0;
   /** Each finished worker thread's own CPU time (ms), null where the OS does not report it. */
   readonly threadCpuMs: (number | null)[] = [];
-  private readonly seconds = new Map<number, MergedSecond>();
+  private readonly seconds = new Map<number, SecondTally>();
   /** Latest running counts per worker, for progress. */
   private readonly running = new Map<number, { completed: number; errors: number }>();
 

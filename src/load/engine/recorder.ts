@@ -2,35 +2,17 @@
  * A worker's tallies: corrected and uncorrected latency histograms, per-second buckets
  * (keyed by completion second) and the counters that become LoadResult totals.
  */
-import { createLatencyHistogram, encodeHistogram, recordLatencyUs, type LatencyHistogram } from "../histogram.js";
+import { createLatencyHistogram, encodeHistogram, recordLatencyUs } from "../histogram.js";
 import type { LoadErrorKind } from "../model.js";
-import { emptyErrorKinds, type SecondBucket, type WorkerTotals } from "./worker-protocol.js";
-
-interface LiveBucket {
-  completed: number;
-  errors: number;
-  histogram: LatencyHistogram;
-}
+import { emptyWorkerTotals, type SecondTally, type SecondBucket, type WorkerTotals } from "./worker-protocol.js";
 
 export class WorkerRecorder {
   readonly corrected = createLatencyHistogram();
   readonly uncorrected = createLatencyHistogram();
-  readonly totals: WorkerTotals = {
-    sent: 0,
-    completed: 0,
-    ok: 0,
-    errors: 0,
-    lateSends: 0,
-    schedulerLateSends: 0,
-    droppedSends: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    statusCodes: {},
-    errorKinds: emptyErrorKinds(),
-  };
-  private readonly buckets = new Map<number, LiveBucket>();
+  readonly totals: WorkerTotals = emptyWorkerTotals();
+  private readonly buckets = new Map<number, SecondTally>();
 
-  private bucket(atMs: number): LiveBucket {
+  private bucket(atMs: number): SecondTally {
     const second = Math.max(0, Math.floor(atMs / 1000));
     let b = this.buckets.get(second);
     if (!b) {

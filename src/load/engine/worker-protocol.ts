@@ -1,3 +1,4 @@
+import type { LatencyHistogram } from "../histogram.js";
 /**
  * What the main thread and the load workers say to each other. Histograms travel as HDR
  * compressed base64 (µs); times are ms since the run's shared start instant.
@@ -87,4 +88,16 @@ export type WorkerToMain =
 
 export function emptyErrorKinds(): Record<LoadErrorKind, number> {
   return { refused: 0, reset: 0, timeout: 0, bad_response: 0, other: 0 };
+}
+
+/** Zeroed totals, as a worker starts and as the main thread starts merging. */
+export function emptyWorkerTotals(): WorkerTotals {
+  return { sent: 0, completed: 0, ok: 0, errors: 0, lateSends: 0, schedulerLateSends: 0, droppedSends: 0, bytesIn: 0, bytesOut: 0, statusCodes: {}, errorKinds: emptyErrorKinds() };
+}
+
+/** One second's completions, errors and latencies, on either side of the thread boundary. */
+export interface SecondTally {
+  completed: number;
+  errors: number;
+  histogram: LatencyHistogram;
 }
