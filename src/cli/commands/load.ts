@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ExitCode } from "../../core/errors.js";
 import { createRunOutput } from "../../core/run-output.js";
+import { parseDuration } from "../../core/units.js";
 import { levelsFromSteps } from "../../load/analyze/breaking-point.js";
 import { findBreakingPointForTarget } from "../../load/analyze/breaking-point-target.js";
 import { analyzeLoadResult } from "../../load/analyze/findings.js";
@@ -198,10 +199,9 @@ function parseStages(text: string): NonNullable<LoadOptions["stages"]> {
 }
 
 function parseMs(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw usageError(`Invalid ${flag} "${text}".`, "A time such as 250ms, 2s or 1m.");
-  const factor = m[2] === "s" ? 1000 : m[2] === "m" ? 60_000 : m[2] === "ms" ? 1 : 1000;
-  return Number(m[1]) * factor;
+  const parsed = parseDuration(text);
+  if (parsed === null || parsed <= 0) throw usageError(`Invalid ${flag} "${text}".`, "A time such as 250ms, 2s or 1m (a bare number is seconds).");
+  return parsed;
 }
 
 function parsePercent(text: string): number {
