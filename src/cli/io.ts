@@ -56,3 +56,40 @@ export function createProgressPrinter(io: CliIo, quiet: boolean): { update(text:
     },
   };
 }
+
+/**
+ * Turns Ctrl-C, SIGTERM and SIGHUP into an abort of the returned signal, so long work stops,
+ * keeps what it collected and reports it; a second Ctrl-C quits at once. Call `dispose` when
+ * the work is over.
+ */
+export function installStopSignals(io: CliIo): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      writeLine(io.stderr, "\nperfscope: stopping, saving what was collected (Ctrl-C again to quit at once)…");
+      controller.abort(new Error("interrupted by Ctrl-C"));
+    } else process.exit(130);
+  };
+  // A cancelled CI job or a closed terminal stops the same way: started targets must not be left behind.
+  const onTerminate = () => controller.abort(new Error("stopped by a termination signal"));
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onTerminate);
+  process.on("SIGHUP", onTerminate);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onTerminate);
+      process.off("SIGHUP", onTerminate);
+    },
+  };
+}
+
+/** `--top N`: a positive integer, 10 when absent. */
+export function parseTopOption(raw: string | undefined): number {
+  const top = raw !== undefined ? Number(raw) : 10;
+  if (!Number.isInteger(top) || top <= 0) throw usageError(`Invalid --top "${raw}".`, "A positive integer, e.g. --top 5.");
+  return top;
+}

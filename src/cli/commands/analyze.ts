@@ -3,7 +3,7 @@ import { ExitCode } from "../../core/errors.js";
 import { formatBytes } from "../../core/units.js";
 import { analyzeProfileFile, listRunFiles } from "../../profile/run-profile.js";
 import { renderJson, renderProfileMarkdown, renderProfileTerminal } from "../../report/profile-report.js";
-import { createProgressPrinter, reportError, usageError, writeLine, type CliIo } from "../io.js";
+import { createProgressPrinter, parseTopOption, reportError, usageError, writeLine, type CliIo } from "../io.js";
 
 export const ANALYZE_HELP = `perfscope analyze — analyse a saved profile offline and draw its flame graph
 
@@ -51,8 +51,7 @@ export async function runAnalyzeCommand(argv: string[], io: CliIo): Promise<numb
     json = format === "json";
     if (!["terminal", "markdown", "json"].includes(format)) throw usageError(`Unknown --format "${format}".`, "Use terminal, markdown or json.");
     if (positionals.length !== 1) throw usageError(positionals.length === 0 ? "No profile file given." : "Give exactly one profile file.", "perfscope analyze profile.cpuprofile");
-    const top = values.top !== undefined ? Number(values.top) : 10;
-    if (!Number.isInteger(top) || top <= 0) throw usageError(`Invalid --top "${values.top}".`, "A positive integer, e.g. --top 5.");
+    const top = parseTopOption(values.top);
     const progress = createProgressPrinter(io, values.quiet ?? false);
     const result = await analyzeProfileFile(positionals[0]!, {
       top,

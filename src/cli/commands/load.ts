@@ -11,7 +11,7 @@ import type { LoadOptions, LoadProgress } from "../../load/model.js";
 import { runLoadTest } from "../../load/run-load-test.js";
 import { renderBreakingPointTerminal, renderLoadHtml, renderLoadTerminal } from "../../report/load-report.js";
 import { renderJson } from "../../report/profile-report.js";
-import { createProgressPrinter, reportError, usageError, writeLine, type CliIo } from "../io.js";
+import { createProgressPrinter, installStopSignals, reportError, usageError, writeLine, type CliIo } from "../io.js";
 import { parseRequestMix } from "./load-options.js";
 
 export const LOAD_HELP = `perfscope load — load-test an HTTP service and find where it breaks
@@ -107,17 +107,14 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
       return ExitCode.ok;
     }
     const out = await createRunOutput("load", values.out !== undefined ? { out: values.out } : {});
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new Error("interrupted by Ctrl-C"));
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const stop = installStopSignals(io);
     const progress = createProgressPrinter(io, values.quiet ?? false);
     const show = (p: LoadProgress) =>
       progress.update(`perfscope: ${(p.elapsedMs / 1000).toFixed(0)}s · ${p.completed} done · ${p.currentRps.toFixed(0)} req/s · ${p.errors} errors${p.p99Ms !== null ? ` · p99 ${p.p99Ms.toFixed(1)}ms` : ""}`);
     try {
       if (values.step) {
         const levels = levelsFromSteps(values.step);
-        const bp = await findBreakingPointForTarget({ ...options, signal: controller.signal, onProgress: show }, levels, options.requestsPerSecond !== undefined ? "rate" : "concurrency", {
+        const bp = await findBreakingPointForTarget({ ...options, signal: stop.signal, onProgress: show }, levels, options.requestsPerSecond !== undefined ? "rate" : "concurrency", {
           ...(values["error-limit"] ? { errorRateLimit: parsePercent(values["error-limit"]) } : {}),
           ...(values.slo ? { latencyLimitMs: parseMs(values.slo, "--slo") } : {}),
         });
@@ -127,7 +124,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
         else writeLine(io.stdout, `${renderBreakingPointTerminal(bp, { color: Boolean(io.stdout.isTTY) })}\n\nSaved: ${out.file("breaking-point.json")}`);
         return ExitCode.ok;
       }
-      const result = await runLoadTest({ ...options, signal: controller.signal, onProgress: show });
+      const result = await runLoadTest({ ...options, signal: stop.signal, onProgress: show });
       progress.done();
       const files = { result: out.file("load-result.json"), html: out.file("load-report.html") };
       await writeFile(files.result, JSON.stringify(result, null, 2));
@@ -138,8 +135,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
       return result.thresholds.some((t) => !t.ok) ? ExitCode.thresholdFailed : ExitCode.ok;
     } finally {
       progress.done();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      stop.dispose();
     }
   } catch (error) {
     return reportError(io, error, json);

@@ -4,7 +4,7 @@ import { DEFAULT_SAMPLE_RATE_HZ } from "../../profile/collect/index.js";
 import { listRunFiles, profile } from "../../profile/run-profile.js";
 import type { CollectProgress } from "../../profile/collect/types.js";
 import { renderJson, renderProfileTerminal } from "../../report/profile-report.js";
-import { createProgressPrinter, reportError, usageError, writeLine, type CliIo } from "../io.js";
+import { createProgressPrinter, parseTopOption, installStopSignals, reportError, usageError, writeLine, type CliIo } from "../io.js";
 
 export const PROFILE_HELP = `perfscope profile — record a CPU profile and name the bottlenecks
 
@@ -74,26 +74,11 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
     if (!["auto", "inspector", "perf"].includes(collector)) throw usageError(`Unknown collector "${collector}".`, "Use auto, inspector or perf.");
     const sampleRate = values["sample-rate"] !== undefined ? Number(values["sample-rate"]) : undefined;
     if (sampleRate !== undefined && !(sampleRate > 0)) throw usageError(`Invalid --sample-rate "${values["sample-rate"]}".`, "A rate in Hz, e.g. --sample-rate 100.");
-    const top = values.top !== undefined ? Number(values.top) : 10;
-    if (!Number.isInteger(top) || top <= 0) throw usageError(`Invalid --top "${values.top}".`, "A positive integer, e.g. --top 5.");
+    const top = parseTopOption(values.top);
     const pid = values.pid !== undefined ? Number(values.pid) : undefined;
     if (pid !== undefined && !(Number.isInteger(pid) && pid > 0)) throw usageError(`Invalid --pid "${values.pid}".`, "A process id, e.g. --pid 4242 (see pgrep -f <name>).");
 
-    const controller = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        writeLine(io.stderr, "\nperfscope: stopping, saving what was collected (Ctrl-C again to quit at once)…");
-        controller.abort(new Error("interrupted by Ctrl-C"));
-      } else process.exit(130);
-    };
-    // SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the same way: the started
-    // target runs in its own process group and must not be left behind.
-    const onTerminate = () => controller.abort(new Error("stopped by a termination signal"));
-    process.on("SIGINT", onSigint);
-    process.on("SIGTERM", onTerminate);
-    process.on("SIGHUP", onTerminate);
+    const stop = installStopSignals(io);
     const progress = createProgressPrinter(io, values.quiet ?? false);
     try {
       const result = await profile({
@@ -102,7 +87,7 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
         ...(sampleRate !== undefined ? { sampleRate } : {}),
         collector: collector as "auto" | "inspector" | "perf",
         ...(values.out !== undefined ? { out: values.out } : {}),
-        signal: controller.signal,
+        signal: stop.signal,
         onProgress: (e) => progress.update(describeProgress(e)),
         // With --json, stdout carries only JSON, so the program's output is passed to stderr.
         stdio: json ? "pipe" : "inherit",
@@ -121,9 +106,7 @@ export async function runProfileCommand(argv: string[], io: CliIo): Promise<numb
       return ExitCode.ok;
     } finally {
       progress.done();
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onTerminate);
-      process.off("SIGHUP", onTerminate);
+      stop.dispose();
     }
   } catch (error) {
     return reportError(io, error, json);
