@@ -48,3 +48,34 @@ export { findBreakingPointForTarget, type BreakingPointKind } from "./load/analy
 export { analyzeLoadResult } from "./load/analyze/findings.js";
 export { exportToK6Script } from "./load/export/k6.js";
 export { renderLoadTerminal, renderLoadMarkdown, renderLoadSummary, renderLoadHtml, renderBreakingPointTerminal, renderBreakingPointSummary } from "./report/load-report.js";
+
+export * from "./bench/model.js";
+export { bench, type BenchFn, type BenchOptions } from "./bench/define.js";
+export { benchmark, summarizeStats, type BenchmarkOptions, type BenchmarkSummary, type BenchmarkReport } from "./bench/benchmark.js";
+export { benchmarkVersions, WORKING_TREE, type VersionsOptions, type VersionsResult, type VersionOutcome, type VersionStep, type VersionsProgress } from "./bench/run/versions.js";
+export { runBenchSuite, type BenchSuiteOptions, type BenchSuiteProgress } from "./bench/run/run-suite.js";
+export { runBenchmarkProcess, listBenchmarks, type BenchProcessRequest, type BenchProcessOutcome } from "./bench/run/run-process.js";
+export { discoverBenchFiles } from "./bench/run/discover.js";
+export { runCommandBenchmarks, expandParameterScan, type CommandBenchOptions, type CommandBenchProgress, type ParameterScan } from "./bench/run/commands.js";
+export { complexity, type ComplexityOptions, type ComplexityResult, type ComplexitySizeTiming } from "./bench/run/complexity-run.js";
+export { fitComplexity, COMPLEXITY_MODELS, type ComplexityFit, type ComplexityModel, type ModelFit } from "./bench/analyze/complexity-fit.js";
+export { computeSampleStats } from "./bench/analyze/sample-stats.js";
+export { compareResults, compareRuns, DEFAULT_ALPHA, DEFAULT_NOISE_BAND, type CompareOptions, type RunComparison } from "./bench/analyze/compare.js";
+export { applyNaiveRule } from "./bench/analyze/naive-rule.js";
+export { testMannWhitney, testWelch } from "./bench/analyze/significance.js";
+export { detectChangePoints, type ChangePoint, type ChangePointInput, type ChangePointOptions } from "./bench/analyze/change-points.js";
+export { analyzeHistory, type BenchTrend, type HistoryQuery } from "./bench/analyze/history-trend.js";
+export { collectMachineInfo, readGitInfo } from "./bench/machine.js";
+export { saveBenchRun, type SavedBenchRun } from "./bench/save-run.js";
+export { readBenchRunFile, parseBenchRun } from "./bench/read-run-file.js";
+export { openHistoryStore, DEFAULT_HISTORY_FILE, type HistoryStore, type RunFilter, type SeriesQuery, type SeriesPoint, type StoredRunSummary } from "./store/history-store.js";
+export * from "./budgets/index.js";
+export {
+  renderBenchTerminal,
+  renderBenchMarkdown,
+  renderComparisonTerminal,
+  renderComparisonMarkdown,
+  renderVersionsTerminal,
+  renderVersionsSummary,
+} from "./report/bench-report.js";
+export { renderHistoryTerminal } from "./report/bench-history-report.js";

@@ -46,6 +46,8 @@ export interface BenchError {
   stack?: string;
   /** Where it failed: bench file (and line when known), git ref, or command. */
   where?: string;
+  /** What to do about it. */
+  hint?: string;
 }
 
 interface BenchResultBase {
@@ -65,6 +67,10 @@ export interface CompletedBenchResult extends BenchResultBase {
   /** Every sample, ns per operation, grouped by the process that produced it. */
   samplesByProcess: NonEmptyArray<NonEmptyArray<number>>;
   stats: SampleStats;
+  /** How the samples were taken, in words (e.g. a shell's spawn time subtracted). */
+  method?: string;
+  /** Commands run through a shell: the shell's own spawn time subtracted from every sample, ns. */
+  shellOverheadNs?: number;
 }
 
 export interface ErroredBenchResult extends BenchResultBase {
@@ -106,6 +112,8 @@ export interface BenchRun {
   machine: MachineInfo;
   git?: GitInfo;
   results: BenchResult[];
+  /** Stopped early (Ctrl-C, abort): the results hold what was measured until then. */
+  partial?: boolean;
 }
 
 export type Verdict = "faster" | "slower" | "no-change";

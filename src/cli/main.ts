@@ -2,6 +2,8 @@
 import { ExitCode } from "../core/errors.js";
 import { PERFSCOPE_VERSION } from "../version.js";
 import { runAnalyzeCommand } from "./commands/analyze.js";
+import { runBenchCommand } from "./commands/bench.js";
+import { runCheckCommand } from "./commands/check.js";
 import { runLoadCommand } from "./commands/load.js";
 import { runMcpCommand } from "./commands/mcp.js";
 import { runProfileCommand } from "./commands/profile.js";
@@ -11,6 +13,8 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   profile: { summary: "record a CPU profile of a command or PID and name the bottlenecks", run: runProfileCommand },
   analyze: { summary: "analyse a saved profile (.cpuprofile, perf script, folded) and draw its flame graph", run: runAnalyzeCommand },
   load: { summary: "load-test an HTTP service (open or closed model) and find its breaking point", run: runLoadCommand },
+  bench: { summary: "benchmark functions, commands or git versions; compare runs with statistics", run: runBenchCommand },
+  check: { summary: "check performance budgets (perfscope.budget.json) against the latest results", run: runCheckCommand },
   mcp: { summary: "serve perfscope to AI agents over MCP (stdio)", run: runMcpCommand },
 };
 
@@ -29,6 +33,8 @@ Examples:
   perfscope profile -- node examples/hotspot.js
   perfscope profile --pid 4242 --duration 30s
   perfscope analyze profile.cpuprofile --format markdown
+  perfscope bench --versions v1.0.0,v1.1.0,HEAD
+  perfscope check --format markdown
   perfscope mcp
 
 Exit codes: 0 ok · 1 a threshold failed · 2 usage error · 3 runtime error.`;

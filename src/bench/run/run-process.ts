@@ -1,0 +1,193 @@
+/**
+ * One fresh harness process per call: list the benchmarks of a file, or measure one
+ * benchmark. A fresh process gives every measurement its own JIT state and heap, and these
+ * are the primitives the suite runner and the git-versions runner interleave.
+ */
+import { fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isNonEmpty, type BenchError, type NonEmptyArray } from "../model.js";
+import { isHarnessReply, type HarnessReply, type HarnessRequest } from "./protocol.js";
+
+export type ListOutcome = { state: "ok"; names: string[] } | { state: "errored"; error: BenchError };
+
+export interface BenchProcessRequest {
+  file: string;
+  name: string;
+  cwd: string;
+  timeMs: number;
+  warmupMs: number;
+  minSamples?: number;
+  batchSize?: number;
+  env?: Record<string, string>;
+  /** Kills the process; the outcome is then errored ("aborted"). */
+  signal?: AbortSignal;
+}
+
+export type BenchProcessOutcome =
+  | { state: "completed"; name: string; batchSize: number; samples: NonEmptyArray<number> }
+  | { state: "errored"; name: string; error: BenchError };
+
+/** Samples per process at least, even if timeMs runs out first (a slow function). */
+export const DEFAULT_MIN_SAMPLES = 10;
+/** Importing a bench file (and its setup) may build large inputs; allow it this long. */
+const LOAD_TIMEOUT_MS = 60_000;
+/** Past warm-up + time, how long a measuring process may overrun before it is killed. */
+function measureMarginMs(timeMs: number, warmupMs: number): number {
+  return 3_000 + timeMs + warmupMs;
+}
+
+const HARNESS_IS_TS = import.meta.url.endsWith(".ts");
+const HARNESS_FILE = fileURLToPath(new URL(`./harness${HARNESS_IS_TS ? ".ts" : ".js"}`, import.meta.url));
+// tsx lets the harness load TypeScript bench files; resolved from perfscope's own
+// dependencies so a bench project without node_modules still works.
+const TSX_LOADER_URL = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const JS_FILE_RE = /\.(?:mjs|js|cjs)$/;
+/** JavaScript bench files seen importing TypeScript: they need tsx after all. */
+const jsFilesNeedingTsx = new Set<string>();
+
+/**
+ * tsx adds ~0.3 s to every process start, so the built harness skips it for JavaScript
+ * bench files, retrying with it when the file turns out to import TypeScript.
+ */
+function wantsTsx(file: string): boolean {
+  return HARNESS_IS_TS || !JS_FILE_RE.test(file) || jsFilesNeedingTsx.has(file);
+}
+
+interface HarnessRun {
+  replies: HarnessReply[];
+  /** Why the process ended without a final reply, when it did. */
+  failure?: string;
+}
+
+interface HarnessOptions {
+  cwd: string;
+  env?: Record<string, string>;
+  measureTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+async function runHarness(request: HarnessRequest, options: HarnessOptions): Promise<HarnessRun> {
+  const useTsx = wantsTsx(request.file);
+  const run = await spawnHarness(request, options, useTsx);
+  const reply = finalReply(run);
+  if (!useTsx && reply?.type === "failed" && /Unknown file extension "\.[cm]?tsx?"/.test(reply.error.message)) {
+    jsFilesNeedingTsx.add(request.file);
+    return spawnHarness(request, options, true);
+  }
+  return run;
+}
+
+/** Forks the harness, sends `request`, and collects replies until a final one or a failure. */
+function spawnHarness(request: HarnessRequest, options: HarnessOptions, useTsx: boolean): Promise<HarnessRun> {
+  return new Promise((resolve) => {
+    const replies: HarnessReply[] = [];
+    let stderrTail = "";
+    let settled = false;
+    let failure: string | undefined;
+    const child = fork(HARNESS_FILE, [], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      execArgv: useTsx ? ["--import", TSX_LOADER_URL] : [],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "json",
+    });
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-4000);
+    });
+    const kill = (reason: string): void => {
+      failure ??= reason;
+      child.kill("SIGKILL");
+    };
+    let timer = setTimeout(() => kill(`timed out loading the bench file after ${LOAD_TIMEOUT_MS} ms`), LOAD_TIMEOUT_MS);
+    const onAbort = (): void => kill("aborted");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+
+    child.on("message", (message: unknown) => {
+      if (!isHarnessReply(message)) return;
+      replies.push(message);
+      if (message.type === "ready" && options.measureTimeoutMs !== undefined) {
+        clearTimeout(timer);
+        const limit = options.measureTimeoutMs;
+        timer = setTimeout(() => kill(`timed out after ${limit} ms of measuring (a call that never returns, or one much slower than the time budget)`), limit);
+      }
+    });
+    const done = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (!replies.some((r) => r.type !== "ready")) {
+        const tail = stderrTail.trim().split("\n").slice(-8).join("\n");
+        failure ??= `the benchmark process exited (${exit || "unknown status"}) without a result${tail ? `:\n${tail}` : ""}`;
+        resolve({ replies, failure });
+        return;
+      }
+      resolve({ replies });
+    };
+    child.on("error", (error) => {
+      failure ??= `could not start the benchmark process in ${options.cwd}: ${error.message}`;
+      done();
+    });
+    let exit = "";
+    // "close" comes after the IPC channel and stderr drained, so no reply is lost to a race;
+    // the fallback covers a grandchild that keeps stderr open.
+    child.on("exit", (code, signal) => {
+      exit = signal ? `signal ${signal}` : `code ${code}`;
+      setTimeout(done, 2_000).unref();
+    });
+    child.on("close", done);
+    child.send(request);
+  });
+}
+
+function finalReply(run: HarnessRun): HarnessReply | undefined {
+  return run.replies.find((r) => r.type !== "ready");
+}
+
+function processFailure(run: HarnessRun, file: string, hint: string): BenchError {
+  return { message: run.failure ?? "the benchmark process gave no result", where: file, hint };
+}
+
+/** Imports `file` in a fresh process and returns the names its bench() calls registered. */
+export async function listBenchmarks(file: string, options: { cwd: string }): Promise<ListOutcome> {
+  const run = await runHarness({ mode: "list", file }, { cwd: options.cwd });
+  const reply = finalReply(run);
+  if (reply?.type === "listed") return { state: "ok", names: reply.names };
+  if (reply?.type === "failed") return { state: "errored", error: reply.error };
+  return { state: "errored", error: processFailure(run, file, "Run the bench file with node (or tsx) directly to see what goes wrong when it loads.") };
+}
+
+/** Measures one benchmark in a fresh process: warm-up, calibration (unless batchSize), samples. */
+export async function runBenchmarkProcess(request: BenchProcessRequest): Promise<BenchProcessOutcome> {
+  const { file, name, timeMs, warmupMs } = request;
+  const margin = measureMarginMs(timeMs, warmupMs);
+  const run = await runHarness(
+    {
+      mode: "run",
+      file,
+      name,
+      timeMs,
+      warmupMs,
+      minSamples: request.minSamples ?? DEFAULT_MIN_SAMPLES,
+      ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
+      // The child stops sampling well before the runner's kill, so a slow function still reports.
+      softLimitMs: warmupMs + timeMs + margin / 2,
+    },
+    { cwd: request.cwd, measureTimeoutMs: warmupMs + timeMs + margin, ...(request.env ? { env: request.env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
+  );
+  const reply = finalReply(run);
+  if (reply?.type === "measured") {
+    const samples = reply.samples.filter((s) => Number.isFinite(s) && s >= 0);
+    if (isNonEmpty(samples)) return { state: "completed", name, batchSize: reply.batchSize, samples };
+    return { state: "errored", name, error: { message: "the benchmark process reported no valid samples", where: file } };
+  }
+  if (reply?.type === "failed") return { state: "errored", name, error: reply.error };
+  const hint =
+    run.failure === "aborted"
+      ? "The run was stopped before this benchmark finished."
+      : "A benchmark must return (or resolve) within the time budget; raise timeMs if one call is slower than that.";
+  return { state: "errored", name, error: processFailure(run, file, hint) };
+}

@@ -1,0 +1,138 @@
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import { PerfError } from "../../core/errors.js";
+import { computeSampleStats } from "../analyze/sample-stats.js";
+import { isNonEmpty, type BenchResult, type ErroredBenchResult, type GitInfo, type NonEmptyArray } from "../model.js";
+import { discoverBenchFiles } from "./discover.js";
+import { listBenchmarks, runBenchmarkProcess } from "./run-process.js";
+
+/** A version checked out, built, and with its benchmarks listed (name → bench file). */
+export interface PreparedVersion {
+  ref: string;
+  dir: string;
+  git: GitInfo;
+  suite: string;
+  benchmarks: Map<string, string>;
+  listErrors: ErroredBenchResult[];
+}
+
+/** Lists the benchmarks a version defines; a file that fails to load becomes an errored result. */
+export async function collectVersionBenchmarks(version: PreparedVersion, relPaths: string[]): Promise<void> {
+  const roots = relPaths.length > 0 ? relPaths.map((p) => join(version.dir, p)).filter((p) => existsSync(p)) : [version.dir];
+  // A bench folder that a version predates simply has no benchmarks there.
+  const files = roots.length > 0 ? await discoverBenchFiles(roots, version.dir) : [];
+  for (const file of files) {
+    const listed = await listBenchmarks(file, { cwd: version.dir });
+    const source = relative(version.dir, file);
+    if (listed.state === "errored") {
+      version.listErrors.push({ state: "errored", name: source, kind: "function", source, error: listed.error });
+      continue;
+    }
+    for (const name of listed.names) if (!version.benchmarks.has(name)) version.benchmarks.set(name, file);
+  }
+}
+
+export interface InterleaveOptions {
+  filter?: string[] | RegExp;
+  processes: number;
+  timeMs: number;
+  warmupMs: number;
+  signal?: AbortSignal;
+  onProgress?: (event: { phase: "run"; ref: string; benchmark: string; done: number; total: number }) => void;
+}
+
+export interface InterleaveResult {
+  results: Map<string, BenchResult[]>;
+  startedAt: string;
+  durationMs: number;
+  partial: boolean;
+}
+
+function selectNames(versions: PreparedVersion[], filter: string[] | RegExp | undefined): string[] {
+  const all = [...new Set(versions.flatMap((v) => [...v.benchmarks.keys()]))];
+  if (!filter) return all;
+  const picked = Array.isArray(filter) ? all.filter((n) => filter.includes(n)) : all.filter((n) => filter.test(n));
+  const unknown = Array.isArray(filter) ? filter.filter((n) => !all.includes(n)) : [];
+  if (picked.length === 0 || unknown.length > 0) {
+    throw new PerfError("USAGE", `no benchmark named ${unknown.length > 0 ? unknown.map((n) => `"${n}"`).join(", ") : String(filter)}`, {
+      hint: all.length > 0 ? `Benchmarks found: ${all.join(", ")}` : "No bench files found: write *.bench.ts files with bench(name, fn).",
+    });
+  }
+  return picked;
+}
+
+/**
+ * Round r runs every benchmark once in every version, each in a fresh process, starting
+ * the version order one further along each round so no version always goes first. The
+ * first completed process fixes a benchmark's batch size for all versions.
+ */
+export async function runInterleaved(versions: PreparedVersion[], options: InterleaveOptions): Promise<InterleaveResult> {
+  const names = selectNames(versions, options.filter);
+  const startedAt = new Date();
+  const samples = new Map<string, number[][]>();
+  const failed = new Map<string, ErroredBenchResult>();
+  const batch = new Map<string, number>();
+  const key = (ref: string, name: string): string => `${ref}\u0000${name}`;
+  const total = names.reduce((sum, name) => sum + versions.filter((v) => v.benchmarks.has(name)).length, 0) * options.processes;
+  let done = 0;
+  let partial = false;
+  outer: for (let round = 0; round < options.processes; round++) {
+    for (const name of names) {
+      for (let i = 0; i < versions.length; i++) {
+        const version = versions[(i + round) % versions.length]!;
+        const file = version.benchmarks.get(name);
+        if (!file || failed.has(key(version.ref, name))) continue;
+        if (options.signal?.aborted) {
+          partial = true;
+          break outer;
+        }
+        options.onProgress?.({ phase: "run", ref: version.ref, benchmark: name, done, total });
+        const size = batch.get(name);
+        const outcome = await runBenchmarkProcess({
+          file,
+          name,
+          cwd: version.dir,
+          timeMs: options.timeMs,
+          warmupMs: options.warmupMs,
+          ...(size !== undefined ? { batchSize: size } : {}),
+        });
+        done++;
+        if (outcome.state === "errored") {
+          failed.set(key(version.ref, name), { state: "errored", name, kind: "function", source: relative(version.dir, file), error: outcome.error });
+          continue;
+        }
+        if (size === undefined) batch.set(name, outcome.batchSize);
+        const list = samples.get(key(version.ref, name)) ?? [];
+        list.push(outcome.samples);
+        samples.set(key(version.ref, name), list);
+      }
+    }
+  }
+  const results = new Map<string, BenchResult[]>();
+  for (const version of versions) {
+    const list: BenchResult[] = [...version.listErrors];
+    for (const name of names) {
+      const file = version.benchmarks.get(name);
+      if (!file) continue;
+      const error = failed.get(key(version.ref, name));
+      if (error) {
+        list.push(error);
+        continue;
+      }
+      const groups = (samples.get(key(version.ref, name)) ?? []).filter((g): g is NonEmptyArray<number> => isNonEmpty(g));
+      if (!isNonEmpty(groups)) continue;
+      list.push({
+        state: "completed",
+        name,
+        kind: "function",
+        source: relative(version.dir, file),
+        unit: "ns",
+        batchSize: batch.get(name) ?? 1,
+        samplesByProcess: groups,
+        stats: computeSampleStats(groups),
+      });
+    }
+    results.set(version.ref, list);
+  }
+  return { results, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), partial };
+}
