@@ -155,3 +155,8 @@ export function buildReport(run: BenchRun, outputFile: string, historyId: number
   });
   return report as BenchmarkReport;
 }
+
+/** The report's benchmarks as typed pairs (Object.entries cannot see past the extra fields' types). */
+export function listBenchmarkSummaries(report: BenchmarkReport): [string, BenchmarkSummary][] {
+  return Object.keys(report).map((name) => [name, report[name] as BenchmarkSummary]);
+}

@@ -2,6 +2,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { PERFSCOPE_VERSION } from "../version.js";
 import { createToolContext } from "./tools/context.js";
+import { registerBenchTools } from "./tools/bench-tools.js";
 import { registerLoadTools } from "./tools/load-tools.js";
 import { registerProfileTools } from "./tools/profile-tools.js";
 
@@ -19,6 +20,7 @@ export function createMcpServer(options: McpServerOptions = {}): McpServer {
   const context = createToolContext(options.root ?? process.cwd());
   registerProfileTools(server, context);
   registerLoadTools(server, context);
+  registerBenchTools(server, context);
   return server;
 }
 

@@ -16,6 +16,7 @@ import { bootstrapMedians, describeBootstrap, HIERARCHICAL_MIN_PROCESSES, isHier
 import { medianOfSorted, prepareSamples, toPlainArray, type PreparedSamples } from "./prepared-samples.js";
 import { createRandom } from "./random.js";
 import { DEFAULT_RESAMPLES, DEFAULT_SEED, validateResamples, validateSamples } from "./sample-stats.js";
+import { testPaired } from "./paired-test.js";
 import { testMannWhitney, testWelch } from "./significance.js";
 
 export interface CompareOptions {
@@ -27,6 +28,12 @@ export interface CompareOptions {
   seed?: number;
   /** Bootstrap resamples for the ratio interval, at least 100. Default 2000. */
   resamples?: number;
+  /**
+   * The two sides ran interleaved, process i of each in the same round (benchmarkVersions
+   * does this): test the per-round differences, which cancels machine drift. Ignored when
+   * the process counts differ.
+   */
+  paired?: boolean;
 }
 
 export const DEFAULT_NOISE_BAND = 0.02;
@@ -35,6 +42,8 @@ const CI_LEVEL = 0.95;
 
 interface TestOutcome {
   pValue: number;
+  /** Set by tests that carry their own interval of the ratio. */
+  ratioCi?: { low: number; high: number; level: number };
   /** +1 when the test says the candidate is slower, −1 faster, 0 no direction. */
   direction: number;
   description: string;
@@ -62,9 +71,11 @@ export function compareResults(baseline: CompletedBenchResult, candidate: Comple
   ratios.sort((x, y) => x - y);
   const alphaHalf = (1 - CI_LEVEL) / 2;
   // Every baseline replicate can only be 0 when most baseline samples are 0 ns; then no interval exists.
-  const ratioCi = ratios.length > 0 ? { low: quantileSorted(ratios, alphaHalf), high: quantileSorted(ratios, 1 - alphaHalf), level: CI_LEVEL } : { low: ratio, high: ratio, level: CI_LEVEL };
+  let ratioCi = ratios.length > 0 ? { low: quantileSorted(ratios, alphaHalf), high: quantileSorted(ratios, 1 - alphaHalf), level: CI_LEVEL } : { low: ratio, high: ratio, level: CI_LEVEL };
 
-  const test = runTest(base, cand);
+  const pairedOk = options.paired === true && isHierarchical(base) && isHierarchical(cand) && base.processes.length === cand.processes.length;
+  const test = pairedOk ? runPairedTest(base, cand) : runTest(base, cand);
+  if (pairedOk && test.ratioCi) ratioCi = test.ratioCi;
   const warnings = [...test.warnings];
   if (!baseline.stats.fitToCompare) for (const w of baseline.stats.warnings) warnings.push(`baseline: ${w}`);
   if (!candidate.stats.fitToCompare) for (const w of candidate.stats.warnings) warnings.push(`candidate: ${w}`);
@@ -77,7 +88,7 @@ export function compareResults(baseline: CompletedBenchResult, candidate: Comple
     else warnings.push("the test and the ratio of medians point in opposite directions: reported as no change");
   }
 
-  const ciMethod = describeRatioCi(base, cand, resamples);
+  const ciMethod = pairedOk ? "paired t interval of the per-round ratios" : describeRatioCi(base, cand, resamples);
   const method = `${test.description}, α=${alpha}, noise band ±${Number((noiseBand * 100).toFixed(2))}%; ratio CI: ${ciMethod}`;
   return {
     name: candidate.name,
@@ -100,7 +111,21 @@ function resolveOptions(options: CompareOptions): Required<CompareOptions> {
   const resamples = validateResamples(options.resamples ?? DEFAULT_RESAMPLES);
   if (!(noiseBand >= 0 && noiseBand < 1)) throw new PerfError("USAGE", `noise band must be a fraction from 0 up to 1 (got ${noiseBand})`, { hint: "0.02 means changes within ±2% are noise" });
   if (!(alpha > 0 && alpha < 1)) throw new PerfError("USAGE", `alpha must be between 0 and 1 (got ${alpha})`, { hint: "0.01 is the default significance level" });
-  return { noiseBand, alpha, resamples, seed: options.seed ?? DEFAULT_SEED };
+  return { noiseBand, alpha, resamples, seed: options.seed ?? DEFAULT_SEED, paired: options.paired ?? false };
+}
+
+const logMedian = (values: PreparedSamples["processes"][number]): number => Math.log(Math.max(medianOfSorted(values), Number.MIN_VALUE));
+
+function runPairedTest(base: PreparedSamples, cand: PreparedSamples): TestOutcome {
+  const differences = cand.processes.map((p, i) => logMedian(p) - logMedian(base.processes[i]!));
+  const paired = testPaired(differences, CI_LEVEL);
+  return {
+    pValue: paired.pValue,
+    direction: Math.sign(paired.meanDifference),
+    description: `paired t-test on ${differences.length} interleaved rounds (log ratio of per-process medians)`,
+    ratioCi: { low: Math.exp(paired.ci.low), high: Math.exp(paired.ci.high), level: CI_LEVEL },
+    warnings: [],
+  };
 }
 
 function runTest(base: PreparedSamples, cand: PreparedSamples): TestOutcome {

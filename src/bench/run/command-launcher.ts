@@ -18,6 +18,7 @@ const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 let cfg = null;
 let errTarget = "ignore";
+let current = null;
 const send = (m) => fs.writeSync(3, JSON.stringify(m) + "\\n");
 require("node:readline").createInterface({ input: process.stdin }).on("line", (line) => {
   const m = JSON.parse(line);
@@ -26,9 +27,15 @@ require("node:readline").createInterface({ input: process.stdin }).on("line", (l
     if (m.stderrPath) errTarget = fs.openSync(m.stderrPath, "a");
     return;
   }
+  if (m.type === "kill") {
+    if (current && current.id === m.id && current.pid !== undefined) {
+      try { process.kill(-current.pid, "SIGKILL"); } catch {}
+    }
+    return;
+  }
   const stdio = cfg.showOutput ? ["ignore", "inherit", "inherit"] : ["ignore", "ignore", errTarget];
   let settled = false;
-  const done = (reply) => { if (!settled) { settled = true; send(reply); } };
+  const done = (reply) => { if (!settled) { settled = true; current = null; send(reply); } };
   const t0 = process.hrtime.bigint();
   let child;
   try {
@@ -39,7 +46,7 @@ require("node:readline").createInterface({ input: process.stdin }).on("line", (l
   }
   child.once("exit", (code, signal) => done({ id: m.id, ns: Number(process.hrtime.bigint() - t0), exitCode: code, signal }));
   child.once("error", (e) => done({ id: m.id, error: { code: e.code, message: e.message } }));
-  if (child.pid !== undefined) send({ id: m.id, pid: child.pid });
+  if (!settled) current = { id: m.id, pid: child.pid };
 });
 process.stdin.on("end", () => process.exit(0));
 `;
@@ -67,13 +74,11 @@ export interface CommandLauncher {
 interface Pending {
   resolve: (outcome: SpawnOutcome) => void;
   reject: (error: Error) => void;
-  pid?: number;
   killRequested: boolean;
 }
 
 interface Reply {
   id: number;
-  pid?: number;
   ns?: number;
   exitCode?: number | null;
   signal?: NodeJS.Signals | null;
@@ -103,11 +108,6 @@ export function startCommandLauncher(setup: LauncherSetup): CommandLauncher {
     const reply = JSON.parse(line) as Reply;
     const p = pending.get(reply.id);
     if (!p) return;
-    if (reply.pid !== undefined && reply.ns === undefined && reply.error === undefined) {
-      p.pid = reply.pid;
-      if (p.killRequested) killGroup(reply.pid);
-      return;
-    }
     pending.delete(reply.id);
     if (p.killRequested) p.resolve({ kind: "aborted" });
     else if (reply.error) p.resolve({ kind: "spawn-failed", error: Object.assign(new Error(reply.error.message), { code: reply.error.code }) });
@@ -125,7 +125,8 @@ export function startCommandLauncher(setup: LauncherSetup): CommandLauncher {
           const p = pending.get(id);
           if (!p) return;
           p.killRequested = true;
-          if (p.pid !== undefined) killGroup(p.pid);
+          // The helper kills the run's process group; nothing is sent while a run is timed otherwise.
+          input.write(`${JSON.stringify({ type: "kill", id })}\n`);
         };
         const settle = <T>(fn: (value: T) => void) => (value: T): void => {
           signal?.removeEventListener("abort", onAbort);
@@ -143,12 +144,4 @@ export function startCommandLauncher(setup: LauncherSetup): CommandLauncher {
       await exited;
     },
   };
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // The group is already gone: the run ended on its own between the abort and the kill.
-  }
 }

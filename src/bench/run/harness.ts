@@ -9,7 +9,8 @@ import type { ErrorLocation } from "../../core/errors.js";
 import { bench, clearBenchDefinitions, listBenchDefinitions, type BenchDefinition } from "../define.js";
 import type { BenchError } from "../model.js";
 import { measureFunction } from "./measure.js";
-import { isHarnessRequest, type HarnessReply, type RunRequest } from "./protocol.js";
+import { measureInterleaved, VersionCallError } from "./measure-interleaved.js";
+import { isHarnessRequest, type HarnessReply, type InterleaveRequest, type RunRequest } from "./protocol.js";
 import { findLineOfFile, formatSourceLocation } from "./stack-location.js";
 
 // The define module beside this file, in the same form (.ts from the sources, .js when built).
@@ -127,6 +128,52 @@ async function runOne(request: RunRequest): Promise<never> {
   return finish(measured);
 }
 
+/** Loads every version's bench file (each in its own folder) and measures them batch by batch in turn. */
+async function runInterleave(request: InterleaveRequest): Promise<never> {
+  const defs: BenchDefinition[] = [];
+  for (let i = 0; i < request.files.length; i++) {
+    const file = request.files[i]!;
+    process.chdir(request.cwds[i]!);
+    clearBenchDefinitions();
+    const g = globalThis as { bench?: unknown };
+    if (g.bench === undefined) g.bench = bench;
+    try {
+      await import(pathToFileURL(file).href);
+    } catch (error) {
+      return finish({ type: "failed", index: i, error: describeFailure(error, file, "could not load the bench file: ") });
+    }
+    const def = listBenchDefinitions().find((d) => d.name === request.name);
+    if (!def) return finish({ type: "failed", index: i, error: { message: `no benchmark named "${request.name}" in the bench file`, where: file } });
+    try {
+      await def.options.setup?.();
+    } catch (error) {
+      return finish({ type: "failed", index: i, error: describeFailure(error, file, "setup failed: ") });
+    }
+    defs.push(def);
+  }
+  await send({ type: "ready" });
+  // A benchmark reading files relative to its folder finds its own version's files.
+  const enter = (i: number): void => process.chdir(request.cwds[i]!);
+  try {
+    const m = await measureInterleaved(
+      defs.map((d) => d.fn),
+      enter,
+      request,
+    );
+    for (let i = 0; i < defs.length; i++) {
+      enter(i);
+      await defs[i]!.options.teardown?.();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    return finish({ type: "measured-set", batchSize: m.batchSize, samples: m.samples, sinks: m.sinks });
+  } catch (error) {
+    const index = error instanceof VersionCallError ? error.index : undefined;
+    const original = error instanceof VersionCallError ? error.original : error;
+    const file = index !== undefined ? request.files[index]! : request.file;
+    return finish({ type: "failed", ...(index !== undefined ? { index } : {}), error: describeFailure(original, file, "") });
+  }
+}
+
 function main(): void {
   if (!process.send) {
     process.stderr.write("perfscope bench harness: start me with child_process.fork (I talk over IPC only)\n");
@@ -150,6 +197,8 @@ function main(): void {
     });
     if (request.mode === "list") {
       void importBenchFile(file).then((defs) => finish({ type: "listed", names: defs.map((d) => d.name) }));
+    } else if (request.mode === "interleave") {
+      void runInterleave(request);
     } else {
       void runOne(request);
     }

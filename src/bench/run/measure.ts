@@ -37,7 +37,7 @@ export interface Measurement {
  * Return values flow into this object, which the harness reports at the end: V8 cannot
  * drop a call (or the computation it inlines) whose result reaches observable output.
  */
-class Sink {
+export class Sink {
   private numeric = 0;
   private last: unknown = undefined;
 
@@ -98,7 +98,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Grows the batch until one takes about TARGET_BATCH_NS; extrapolates once the time is measurable. */
-async function calibrateBatch(timeBatch: (n: number) => Promise<number>, start: number): Promise<number> {
+export async function calibrateBatch(timeBatch: (n: number) => Promise<number>, start: number): Promise<number> {
   let size = Math.max(1, Math.min(MAX_BATCH, start));
   for (;;) {
     const t = await timeBatch(size);
@@ -109,16 +109,26 @@ async function calibrateBatch(timeBatch: (n: number) => Promise<number>, start: 
   }
 }
 
+/**
+ * Calls `fn` once to learn whether it returns promises, then returns a timer of batches of
+ * n calls (sync or awaited per call) that folds every result into `sink`.
+ */
+export async function prepareBatchTimer(fn: BenchFn, sink: Sink): Promise<{ isAsync: boolean; timeBatch: (n: number) => Promise<number> }> {
+  const first = fn();
+  const isAsync = isThenable(first);
+  sink.absorb(0, isAsync ? await first : first);
+  return { isAsync, timeBatch: isAsync ? (n: number) => timeAsyncBatch(fn, n, sink) : (n: number) => Promise.resolve(timeSyncBatch(fn, n, sink)) };
+}
+
+export const MAX_BATCH_SIZE = MAX_BATCH;
+
 /** Measures `fn` as described in the module comment. Throws whatever `fn` throws. */
 export async function measureFunction(fn: BenchFn, options: MeasureOptions): Promise<Measurement> {
   const started = now();
   const sink = new Sink();
   const softLimit = started + BigInt(Math.round(options.softLimitMs * 1e6));
   // The first call tells whether fn returns promises; async fns are awaited on every call.
-  const first = fn();
-  const isAsync = isThenable(first);
-  sink.absorb(0, isAsync ? await first : first);
-  const timeBatch = isAsync ? (n: number) => timeAsyncBatch(fn, n, sink) : (n: number) => Promise.resolve(timeSyncBatch(fn, n, sink));
+  const { isAsync, timeBatch } = await prepareBatchTimer(fn, sink);
 
   const fixed = options.batchSize !== undefined ? Math.max(1, Math.floor(options.batchSize)) : undefined;
   let size = fixed ?? 1;

@@ -22,19 +22,29 @@ export interface RunRequest {
   softLimitMs: number;
 }
 
-export type HarnessRequest = ListRequest | RunRequest;
+/** One benchmark of several versions in one process, batches in turn (measure-interleaved.ts). */
+export interface InterleaveRequest extends Omit<RunRequest, "mode"> {
+  mode: "interleave";
+  /** The bench file of each version (`file` is the first) and the folder each runs in. */
+  files: string[];
+  cwds: string[];
+}
+
+export type HarnessRequest = ListRequest | RunRequest | InterleaveRequest;
 
 export type HarnessReply =
   | { type: "listed"; names: string[] }
   /** The file is imported and setup has run: measuring starts now (the runner's timeout too). */
   | { type: "ready" }
   | { type: "measured"; batchSize: number; samples: number[]; async: boolean; sink: string }
-  | { type: "failed"; error: BenchError };
+  | { type: "measured-set"; batchSize: number; samples: number[][]; sinks: string[] }
+  /** `index`: in interleave mode, the version whose file or function failed. */
+  | { type: "failed"; error: BenchError; index?: number };
 
 export function isHarnessReply(value: unknown): value is HarnessReply {
   if (typeof value !== "object" || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === "listed" || type === "ready" || type === "measured" || type === "failed";
+  return type === "listed" || type === "ready" || type === "measured" || type === "measured-set" || type === "failed";
 }
 
 export function isHarnessRequest(value: unknown): value is HarnessRequest {
@@ -42,5 +52,9 @@ export function isHarnessRequest(value: unknown): value is HarnessRequest {
   const v = value as Omit<Partial<RunRequest>, "mode"> & { mode?: unknown };
   if (typeof v.file !== "string") return false;
   if (v.mode === "list") return true;
-  return v.mode === "run" && typeof v.name === "string" && typeof v.timeMs === "number" && typeof v.warmupMs === "number";
+  if (v.mode === "interleave") {
+    const w = value as Partial<InterleaveRequest>;
+    if (!Array.isArray(w.files) || !Array.isArray(w.cwds) || w.files.length !== w.cwds.length || w.files.length === 0) return false;
+  }
+  return (v.mode === "run" || v.mode === "interleave") && typeof v.name === "string" && typeof v.timeMs === "number" && typeof v.warmupMs === "number";
 }

@@ -68,11 +68,12 @@ interface HarnessOptions {
 }
 
 async function runHarness(request: HarnessRequest, options: HarnessOptions): Promise<HarnessRun> {
-  const useTsx = wantsTsx(request.file);
+  const files = request.mode === "interleave" ? request.files : [request.file];
+  const useTsx = files.some(wantsTsx);
   const run = await spawnHarness(request, options, useTsx);
   const reply = finalReply(run);
   if (!useTsx && reply?.type === "failed" && /Unknown file extension "\.[cm]?tsx?"/.test(reply.error.message)) {
-    jsFilesNeedingTsx.add(request.file);
+    for (const file of files) jsFilesNeedingTsx.add(file);
     return spawnHarness(request, options, true);
   }
   return run;
@@ -190,4 +191,63 @@ export async function runBenchmarkProcess(request: BenchProcessRequest): Promise
       ? "The run was stopped before this benchmark finished."
       : "A benchmark must return (or resolve) within the time budget; raise timeMs if one call is slower than that.";
   return { state: "errored", name, error: processFailure(run, file, hint) };
+}
+
+export interface InterleavedProcessRequest {
+  name: string;
+  /** One entry per version: its bench file and the folder it runs in. */
+  versions: { file: string; cwd: string }[];
+  /** Measuring time per version (the process measures for versions × timeMs). */
+  timeMs: number;
+  warmupMs: number;
+  minSamples?: number;
+  batchSize?: number;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export type InterleavedProcessOutcome =
+  | { state: "completed"; name: string; batchSize: number; samples: NonEmptyArray<number>[] }
+  | { state: "errored"; name: string; error: BenchError; /** The version that failed, when known. */ index?: number };
+
+/**
+ * Measures one benchmark of several versions in one fresh process, batch by batch in
+ * turn (see measure-interleaved.ts): the comparison between versions then sees one machine.
+ */
+export async function runInterleavedProcess(request: InterleavedProcessRequest): Promise<InterleavedProcessOutcome> {
+  const { name, timeMs, warmupMs, versions } = request;
+  const first = versions[0];
+  if (!first) return { state: "errored", name, error: { message: "no versions to measure" } };
+  const total = timeMs * versions.length;
+  const margin = measureMarginMs(total, warmupMs);
+  const run = await runHarness(
+    {
+      mode: "interleave",
+      file: first.file,
+      files: versions.map((v) => v.file),
+      cwds: versions.map((v) => v.cwd),
+      name,
+      timeMs,
+      warmupMs,
+      minSamples: request.minSamples ?? DEFAULT_MIN_SAMPLES,
+      ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
+      softLimitMs: warmupMs + total + margin / 2,
+    },
+    { cwd: first.cwd, measureTimeoutMs: warmupMs + total + margin, ...(request.env ? { env: request.env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
+  );
+  const reply = finalReply(run);
+  if (reply?.type === "measured-set") {
+    const groups = reply.samples.map((list) => list.filter((s) => Number.isFinite(s) && s >= 0));
+    const bad = groups.findIndex((g) => g.length === 0);
+    if (bad >= 0 || groups.length !== versions.length) {
+      return { state: "errored", name, index: Math.max(0, bad), error: { message: "the benchmark process reported no valid samples", where: versions[Math.max(0, bad)]?.file ?? first.file } };
+    }
+    return { state: "completed", name, batchSize: reply.batchSize, samples: groups as NonEmptyArray<number>[] };
+  }
+  if (reply?.type === "failed") return { state: "errored", name, error: reply.error, ...(reply.index !== undefined ? { index: reply.index } : {}) };
+  const hint =
+    run.failure === "aborted"
+      ? "The run was stopped before this benchmark finished."
+      : "A benchmark must return (or resolve) within the time budget; raise timeMs if one call is slower than that.";
+  return { state: "errored", name, error: processFailure(run, first.file, hint) };
 }

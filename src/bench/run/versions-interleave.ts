@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { PerfError } from "../../core/errors.js";
 import { computeSampleStats } from "../analyze/sample-stats.js";
-import { isNonEmpty, type BenchResult, type ErroredBenchResult, type GitInfo, type NonEmptyArray } from "../model.js";
+import { isNonEmpty, type BenchError, type BenchResult, type ErroredBenchResult, type GitInfo, type NonEmptyArray } from "../model.js";
 import { discoverBenchFiles } from "./discover.js";
-import { listBenchmarks, runBenchmarkProcess } from "./run-process.js";
+import { listBenchmarks, runInterleavedProcess } from "./run-process.js";
 
 /** A version checked out, built, and with its benchmarks listed (name → bench file). */
 export interface PreparedVersion {
@@ -62,9 +62,10 @@ function selectNames(versions: PreparedVersion[], filter: string[] | RegExp | un
 }
 
 /**
- * Round r runs every benchmark once in every version, each in a fresh process, starting
- * the version order one further along each round so no version always goes first. The
- * first completed process fixes a benchmark's batch size for all versions.
+ * Round r runs every benchmark once, in one fresh process holding every version that has
+ * it: the versions take turns batch by batch (measure-interleaved.ts), so a machine whose
+ * speed drifts treats them alike. The load order rotates each round. The first round fixes
+ * each benchmark's batch size for all later rounds.
  */
 export async function runInterleaved(versions: PreparedVersion[], options: InterleaveOptions): Promise<InterleaveResult> {
   const names = selectNames(versions, options.filter);
@@ -73,39 +74,65 @@ export async function runInterleaved(versions: PreparedVersion[], options: Inter
   const failed = new Map<string, ErroredBenchResult>();
   const batch = new Map<string, number>();
   const key = (ref: string, name: string): string => `${ref}\u0000${name}`;
-  const total = names.reduce((sum, name) => sum + versions.filter((v) => v.benchmarks.has(name)).length, 0) * options.processes;
+  const total = names.length * options.processes;
   let done = 0;
   let partial = false;
+  const fail = (version: PreparedVersion, name: string, error: BenchError): void => {
+    const file = version.benchmarks.get(name) ?? version.dir;
+    failed.set(key(version.ref, name), { state: "errored", name, kind: "function", source: relative(version.dir, file), error });
+  };
   outer: for (let round = 0; round < options.processes; round++) {
     for (const name of names) {
-      for (let i = 0; i < versions.length; i++) {
-        const version = versions[(i + round) % versions.length]!;
-        const file = version.benchmarks.get(name);
-        if (!file || failed.has(key(version.ref, name))) continue;
+      if (options.signal?.aborted) {
+        partial = true;
+        break outer;
+      }
+      const rotated = versions.map((_, i) => versions[(i + round) % versions.length]!);
+      let active = rotated.filter((v) => v.benchmarks.has(name) && !failed.has(key(v.ref, name)));
+      options.onProgress?.({ phase: "run", ref: active.map((v) => v.ref).join(" ⇄ "), benchmark: name, done, total });
+      while (active.length > 0) {
+        const size = batch.get(name);
+        const outcome = await runInterleavedProcess({
+          name,
+          versions: active.map((v) => ({ file: v.benchmarks.get(name)!, cwd: v.dir })),
+          timeMs: options.timeMs,
+          warmupMs: options.warmupMs,
+          ...(size !== undefined ? { batchSize: size } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        if (outcome.state === "completed") {
+          if (size === undefined) batch.set(name, outcome.batchSize);
+          active.forEach((v, i) => {
+            const list = samples.get(key(v.ref, name)) ?? [];
+            list.push(outcome.samples[i]!);
+            samples.set(key(v.ref, name), list);
+          });
+          break;
+        }
         if (options.signal?.aborted) {
           partial = true;
           break outer;
         }
-        options.onProgress?.({ phase: "run", ref: version.ref, benchmark: name, done, total });
-        const size = batch.get(name);
-        const outcome = await runBenchmarkProcess({
-          file,
-          name,
-          cwd: version.dir,
-          timeMs: options.timeMs,
-          warmupMs: options.warmupMs,
-          ...(size !== undefined ? { batchSize: size } : {}),
-        });
-        done++;
-        if (outcome.state === "errored") {
-          failed.set(key(version.ref, name), { state: "errored", name, kind: "function", source: relative(version.dir, file), error: outcome.error });
+        if (outcome.index !== undefined || active.length === 1) {
+          // That version is out for this benchmark; the others run this round again.
+          fail(active[outcome.index ?? 0]!, name, outcome.error);
+          active = active.filter((_, i) => i !== (outcome.index ?? 0));
           continue;
         }
-        if (size === undefined) batch.set(name, outcome.batchSize);
-        const list = samples.get(key(version.ref, name)) ?? [];
-        list.push(outcome.samples);
-        samples.set(key(version.ref, name), list);
+        // A crash or hang without a culprit: measure each version alone to find it.
+        const alone: PreparedVersion[] = [];
+        for (const v of active) {
+          const single = await runInterleavedProcess({ name, versions: [{ file: v.benchmarks.get(name)!, cwd: v.dir }], timeMs: 1, warmupMs: 1, minSamples: 1 });
+          if (single.state === "errored") fail(v, name, single.error);
+          else alone.push(v);
+        }
+        if (alone.length === active.length) {
+          for (const v of active) fail(v, name, outcome.error);
+          break;
+        }
+        active = alone;
       }
+      done++;
     }
   }
   const results = new Map<string, BenchResult[]>();

@@ -55,10 +55,13 @@ describe("benchmarkVersions on a real git repository", () => {
     expect(step1.verdict).toBe("slower");
     expect(step1.ratio).toBeGreaterThan(1.5);
     expect(step1.ratioCi.low).toBeGreaterThan(1);
-    expect(step1.method).toMatch(/process/);
     const step2 = result.steps[1]!.comparisons.find((c) => c.name === "render_time")!;
     expect(step2.verdict).toBe("faster");
     expect(result.regressions.some((r) => r.name === "render_time" && r.from === "v1.0.0" && r.to === "v1.1.0")).toBe(true);
+    // api_latency did the same work in every version: A/A must not be called a change.
+    for (const step of result.steps) expect(step.comparisons.find((c) => c.name === "api_latency")!.verdict).toBe("no-change");
+    expect(result.regressions.every((r) => r.name === "render_time")).toBe(true);
+    expect(step1.method).toMatch(/paired t-test on 5 interleaved rounds/);
 
     // Every version ran every benchmark in 5 fresh processes.
     for (const ref of ["v1.0.0", "v1.1.0", "v1.2.0"]) {

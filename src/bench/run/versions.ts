@@ -146,7 +146,9 @@ function compareConsecutive(outcomes: VersionOutcome[], options: VersionsOptions
   for (let i = 1; i < ran.length; i++) {
     const from = ran[i - 1]!;
     const to = ran[i]!;
+    // Versions ran in the same interleaved rounds, so process i of each side is a pair.
     const { comparisons, missing } = compareRuns(from.run, to.run, {
+      paired: true,
       ...(options.noiseBand !== undefined ? { noiseBand: options.noiseBand } : {}),
       ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
     });
