@@ -13,6 +13,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { applyNaiveRule, benchmarkVersions, wilsonInterval } from "../dist/index.js";
 import { BENCH_NAMES, makeVersionedRepo } from "./fixtures/versioned-repo.mjs";
