@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compareRuns } from "../../bench/analyze/compare.js";
-import { collectMachineInfo } from "../../bench/machine.js";
+import { collectMachineInfo, readGitInfo } from "../../bench/machine.js";
 import type { BenchComparison, BenchRun } from "../../bench/model.js";
 import { runCommandBenchmarks } from "../../bench/run/commands.js";
 import { discoverBenchFiles } from "../../bench/run/discover.js";
@@ -131,6 +131,11 @@ export async function runBenchCommand(argv: string[], io: CliIo): Promise<number
         signal: stop.signal,
         onProgress: (e: unknown) => progress.update(`bench ${describeCommandProgress(e)}`),
       });
+      // Command runs are keyed in the history by the commit they ran at, like function runs.
+      if (!run.git) {
+        const git = await readGitInfo(cwd);
+        if (git) run.git = git;
+      }
     } else {
       const files = await discoverBenchFiles(positionals.length > 0 ? positionals : cwd, cwd);
       if (files.length === 0) throw usageError(`no *.bench.ts files found under ${positionals.join(", ") || cwd}`, 'Write a file like bench/app.bench.ts: import { bench } from "perfscope"; bench("name", () => work());');
