@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PerfError } from "../../core/errors.js";
 import { detectChangePoints, type ChangePointInput } from "./change-points.js";
-import { studentTwoSidedP, welchTest } from "./welch-test.js";
+import { studentTTwoSidedP as studentTwoSidedP } from "./distributions.js";
+import { testWelch } from "./significance.js";
 
 // Test-side seeded Gaussian noise, independent of the code under test.
 function gaussian(seed: number): () => number {
@@ -101,7 +102,7 @@ describe("detectChangePoints", () => {
   });
 });
 
-describe("welchTest", () => {
+describe("the Welch test behind the second opinion", () => {
   it("matches the Student t table", () => {
     // Two-sided critical values from the standard t table.
     expect(studentTwoSidedP(2.228, 10)).toBeCloseTo(0.05, 3);
@@ -113,7 +114,7 @@ describe("welchTest", () => {
 
   it("computes t and the Welch–Satterthwaite df", () => {
     // By hand: means 3 and 6, variances 2.5 and 10, se² = 2.5, t = 3/√2.5, df = 6.25/1.0625.
-    const r = welchTest([1, 2, 3, 4, 5], [2, 4, 6, 8, 10]);
+    const r = testWelch([2, 4, 6, 8, 10], [1, 2, 3, 4, 5]);
     expect(r.t).toBeCloseTo(3 / Math.sqrt(2.5), 10);
     expect(r.df).toBeCloseTo(6.25 / 1.0625, 10);
     expect(r.pValue).toBeGreaterThan(0.1);

@@ -1,7 +1,7 @@
 import { PerfError } from "../../core/errors.js";
 import { median } from "../../core/stats.js";
 import { eDivisive } from "./e-divisive.js";
-import { welchTest } from "./welch-test.js";
+import { testWelch } from "./significance.js";
 
 /**
  * Change points in a benchmark's history (one value per commit, oldest first): where the
@@ -73,7 +73,7 @@ export function detectChangePoints(series: readonly ChangePointInput[], options:
       const before = summarise(values, cuts[at - 1]!, split.index);
       const after = summarise(values, split.index, cuts[at + 1]!);
       const point = series[split.index]!;
-      const welch = welchTest(values.slice(before.from, before.to), values.slice(after.from, after.to));
+      const welch = testWelch(values.slice(before.from, before.to), values.slice(after.from, after.to));
       return {
         index: split.index,
         key: point.key,

@@ -79,7 +79,7 @@ function describeFailure(error: unknown, file: string, prefix: string, fallbackL
   };
 }
 
-async function importBenchFile(file: string): Promise<BenchDefinition[]> {
+async function importBenchFile(file: string, index?: number): Promise<BenchDefinition[]> {
   clearBenchDefinitions();
   // Like vitest globals: a bench file may call bench() without importing it.
   const g = globalThis as { bench?: unknown };
@@ -87,7 +87,7 @@ async function importBenchFile(file: string): Promise<BenchDefinition[]> {
   try {
     await import(pathToFileURL(file).href);
   } catch (error) {
-    return finish({ type: "failed", error: describeFailure(error, file, `could not load the bench file: `) });
+    return finish({ type: "failed", ...(index !== undefined ? { index } : {}), error: describeFailure(error, file, `could not load the bench file: `) });
   }
   return listBenchDefinitions();
 }
@@ -134,15 +134,7 @@ async function runInterleave(request: InterleaveRequest): Promise<never> {
   for (let i = 0; i < request.files.length; i++) {
     const file = request.files[i]!;
     process.chdir(request.cwds[i]!);
-    clearBenchDefinitions();
-    const g = globalThis as { bench?: unknown };
-    if (g.bench === undefined) g.bench = bench;
-    try {
-      await import(pathToFileURL(file).href);
-    } catch (error) {
-      return finish({ type: "failed", index: i, error: describeFailure(error, file, "could not load the bench file: ") });
-    }
-    const def = listBenchDefinitions().find((d) => d.name === request.name);
+    const def = (await importBenchFile(file, i)).find((d) => d.name === request.name);
     if (!def) return finish({ type: "failed", index: i, error: { message: `no benchmark named "${request.name}" in the bench file`, where: file } });
     try {
       await def.options.setup?.();

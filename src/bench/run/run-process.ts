@@ -186,11 +186,16 @@ export async function runBenchmarkProcess(request: BenchProcessRequest): Promise
     return { state: "errored", name, error: { message: "the benchmark process reported no valid samples", where: file } };
   }
   if (reply?.type === "failed") return { state: "errored", name, error: reply.error };
+  return { state: "errored", name, error: measuringFailure(run, file) };
+}
+
+/** A measuring process that ended without a result: stopped by us, or over its time. */
+function measuringFailure(run: HarnessRun, file: string): BenchError {
   const hint =
     run.failure === "aborted"
       ? "The run was stopped before this benchmark finished."
       : "A benchmark must return (or resolve) within the time budget; raise timeMs if one call is slower than that.";
-  return { state: "errored", name, error: processFailure(run, file, hint) };
+  return processFailure(run, file, hint);
 }
 
 export interface InterleavedProcessRequest {
@@ -245,9 +250,5 @@ export async function runInterleavedProcess(request: InterleavedProcessRequest):
     return { state: "completed", name, batchSize: reply.batchSize, samples: groups as NonEmptyArray<number>[] };
   }
   if (reply?.type === "failed") return { state: "errored", name, error: reply.error, ...(reply.index !== undefined ? { index: reply.index } : {}) };
-  const hint =
-    run.failure === "aborted"
-      ? "The run was stopped before this benchmark finished."
-      : "A benchmark must return (or resolve) within the time budget; raise timeMs if one call is slower than that.";
-  return { state: "errored", name, error: processFailure(run, first.file, hint) };
+  return { state: "errored", name, error: measuringFailure(run, first.file) };
 }
