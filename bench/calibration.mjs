@@ -1,6 +1,6 @@
 // Calibration of perfscope's regression verdicts on this machine, with real workloads.
 //
-//   npm run build && node bench/calibration.mjs [--trials 100] [--processes 5] [--time 300] [--warmup 100]   (perfscope bench defaults)
+//   npm run build && node bench/calibration.mjs [--trials 100] [--processes 10] [--time 200] [--warmup 100]   (the --versions defaults)
 //
 // A throwaway git repository holds three tags of the same app (bench/fixtures/versioned-repo.mjs):
 //   base  — every benchmark at scale 100
@@ -24,8 +24,8 @@ const arg = (name, fallback) => {
   return i >= 0 && process.argv[i + 1] ? Number(process.argv[i + 1]) : fallback;
 };
 const trials = arg("trials", 100);
-const processes = arg("processes", 5);
-const timeMs = arg("time", 300);
+const processes = arg("processes", 10);
+const timeMs = arg("time", 200);
 const warmupMs = arg("warmup", 100);
 
 const repo = mkdtempSync(path.join(os.tmpdir(), "perfscope-calibration-"));

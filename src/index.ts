@@ -79,3 +79,22 @@ export {
   renderVersionsSummary,
 } from "./report/bench-report.js";
 export { renderHistoryTerminal } from "./report/bench-history-report.js";
+
+export * from "./memory/model.js";
+export { getMemoryStats, type MemoryStatsTarget, type MemoryStatsResult, type GetMemoryStatsOptions } from "./memory/collect/get-memory-stats.js";
+export { readProcMemory } from "./memory/collect/proc-memory.js";
+export { openV8MemorySession, type V8MemorySession } from "./memory/collect/v8-memory.js";
+export { watchMemory, type WatchMemoryOptions, type WatchMemoryTarget, type WatchMemoryProgress } from "./memory/collect/watch-memory.js";
+export { detectLeak, applyNaiveGrowthRule, type DetectLeakOptions, type NaiveGrowthResult } from "./memory/analyze/leak-verdict.js";
+export { findLeaks, describeLeakCandidates, type FindLeaksOptions, type FindLeaksResult, type LeakAction } from "./memory/find-leaks.js";
+export { takeHeapSnapshot } from "./memory/heap/take-snapshot.js";
+export { parseHeapSnapshotFile } from "./memory/heap/parse-snapshot.js";
+export type { HeapGraph } from "./memory/heap/heap-graph.js";
+export { computeDominators } from "./memory/heap/dominators.js";
+export { summarizeHeap, type HeapSummary, type ConstructorSummary } from "./memory/heap/summarize-heap.js";
+export { findLeakCandidates, type LeakCandidates, type LeakCandidateGroup } from "./memory/heap/three-snapshot.js";
+export { profileAllocations, type AllocationProfileOptions, type AllocationProfileResult } from "./memory/alloc/collect-allocations.js";
+export { collectAllocationProfile, type SamplingHeapProfile, type AllocationView } from "./memory/alloc/sampling-heap.js";
+export { importFromSamplingHeapProfile, importFromHeapProfileText } from "./memory/alloc/import-sampling-heap.js";
+export { listTopAllocationSites, type AllocationSite } from "./memory/alloc/top-allocations.js";
+export { renderMemoryStatsTerminal, renderMemorySeriesTerminal, describeLeakVerdict } from "./report/memory-report.js";

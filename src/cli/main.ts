@@ -6,6 +6,7 @@ import { runBenchCommand } from "./commands/bench.js";
 import { runCheckCommand } from "./commands/check.js";
 import { runLoadCommand } from "./commands/load.js";
 import { runMcpCommand } from "./commands/mcp.js";
+import { runMemCommand } from "./commands/mem.js";
 import { runProfileCommand } from "./commands/profile.js";
 import { processIo, writeLine, type CliIo } from "./io.js";
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   load: { summary: "load-test an HTTP service (open or closed model) and find its breaking point", run: runLoadCommand },
   bench: { summary: "benchmark functions, commands or git versions; compare runs with statistics", run: runBenchCommand },
   check: { summary: "check performance budgets (perfscope.budget.json) against the latest results", run: runCheckCommand },
+  mem: { summary: "memory of a process, leak verdicts that survive GC, heap snapshots and allocation flame graphs", run: runMemCommand },
   mcp: { summary: "serve perfscope to AI agents over MCP (stdio)", run: runMcpCommand },
 };
 
@@ -35,6 +37,7 @@ Examples:
   perfscope analyze profile.cpuprofile --format markdown
   perfscope bench --versions v1.0.0,v1.1.0,HEAD
   perfscope check --format markdown
+  perfscope mem watch -d 60s --load http://127.0.0.1:3000/ -- node server.js
   perfscope mcp
 
 Exit codes: 0 ok · 1 a threshold failed · 2 usage error · 3 runtime error.`;

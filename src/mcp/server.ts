@@ -4,6 +4,7 @@ import { PERFSCOPE_VERSION } from "../version.js";
 import { createToolContext } from "./tools/context.js";
 import { registerBenchTools } from "./tools/bench-tools.js";
 import { registerLoadTools } from "./tools/load-tools.js";
+import { registerMemoryTools } from "./tools/memory-tools.js";
 import { registerProfileTools } from "./tools/profile-tools.js";
 
 export interface McpServerOptions {
@@ -21,6 +22,7 @@ export function createMcpServer(options: McpServerOptions = {}): McpServer {
   registerProfileTools(server, context);
   registerLoadTools(server, context);
   registerBenchTools(server, context);
+  registerMemoryTools(server, context);
   return server;
 }
 

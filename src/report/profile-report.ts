@@ -36,11 +36,13 @@ export function renderProfileTerminal(a: ProfileAnalysis, options: ReportOptions
   const width = options.width ?? 100;
   const top = options.top ?? 10;
   const lines: string[] = [];
-  lines.push(bold(color, `CPU profile: ${describeProfileLine(a)}`));
+  // A bytes-weighted profile (allocations) reads as allocation, not time.
+  const bytes = a.profile.unit === "bytes";
+  lines.push(bold(color, `${bytes ? "Allocation profile" : "CPU profile"}: ${describeProfileLine(a)}`));
   if (a.profile.partial) lines.push(`  partial: ${a.profile.partial}`);
-  lines.push(`  time split: ${splitSummary(a.split)}`);
+  lines.push(`  ${bytes ? "bytes by kind" : "time split"}: ${splitSummary(a.split)}`);
   lines.push("");
-  lines.push(bold(color, `Top ${Math.min(top, a.bottlenecks.length)} bottlenecks (self time, share of busy time, 95% CI):`));
+  lines.push(bold(color, `Top ${Math.min(top, a.bottlenecks.length)} ${bytes ? "allocation sites (self bytes, share of all bytes" : "bottlenecks (self time, share of busy time"}, 95% CI):`));
   for (const b of a.bottlenecks.slice(0, top)) {
     const share = `${pct(b.selfShare).padStart(6)} [${pct(b.selfShareCi[0], 0)}–${pct(b.selfShareCi[1], 0)}]`;
     const self = formatBottleneckWeight(a, b.self).padStart(9);
@@ -81,7 +83,7 @@ function escapeMd(s: string): string {
 export function renderProfileMarkdown(a: ProfileAnalysis, options: ReportOptions = {}): string {
   const top = options.top ?? 10;
   const out: string[] = [];
-  out.push(`## CPU profile: ${escapeMd(a.profile.target ?? a.profile.name ?? "profile")}`);
+  out.push(`## ${a.profile.unit === "bytes" ? "Allocation profile" : "CPU profile"}: ${escapeMd(a.profile.target ?? a.profile.name ?? "profile")}`);
   out.push("");
   out.push(`${describeProfileLine(a)}  `);
   out.push(`Time split: ${splitSummary(a.split)}`);

@@ -42,7 +42,8 @@ const CI_LEVEL = 0.95;
 
 interface TestOutcome {
   pValue: number;
-  /** Set by tests that carry their own interval of the ratio. */
+  /** Set by tests that carry their own estimate and interval of the ratio. */
+  ratio?: number;
   ratioCi?: { low: number; high: number; level: number };
   /** +1 when the test says the candidate is slower, −1 faster, 0 no direction. */
   direction: number;
@@ -61,7 +62,7 @@ export function compareResults(baseline: CompletedBenchResult, candidate: Comple
   if (!(baselineMedian > 0)) {
     throw new PerfError("MALFORMED_INPUT", `baseline "${baseline.name}" has a median of ${baselineMedian} ns: no ratio can be formed`, { hint: "check the baseline's samples; a time per operation must be above 0" });
   }
-  const ratio = candidateMedian / baselineMedian;
+  let ratio = candidateMedian / baselineMedian;
 
   const random = createRandom(seed);
   const baseReplicates = bootstrapMedians(base, resamples, random);
@@ -75,7 +76,12 @@ export function compareResults(baseline: CompletedBenchResult, candidate: Comple
 
   const pairedOk = options.paired === true && isHierarchical(base) && isHierarchical(cand) && base.processes.length === cand.processes.length;
   const test = pairedOk ? runPairedTest(base, cand) : runTest(base, cand);
-  if (pairedOk && test.ratioCi) ratioCi = test.ratioCi;
+  // Paired rounds: the estimate is the geometric mean of the per-round ratios, the one the
+  // test and its interval are about. Pooled medians mix rounds run at different machine speeds.
+  if (pairedOk && test.ratioCi && test.ratio !== undefined) {
+    ratioCi = test.ratioCi;
+    ratio = test.ratio;
+  }
   const warnings = [...test.warnings];
   if (!baseline.stats.fitToCompare) for (const w of baseline.stats.warnings) warnings.push(`baseline: ${w}`);
   if (!candidate.stats.fitToCompare) for (const w of candidate.stats.warnings) warnings.push(`candidate: ${w}`);
@@ -88,7 +94,7 @@ export function compareResults(baseline: CompletedBenchResult, candidate: Comple
     else warnings.push("the test and the ratio of medians point in opposite directions: reported as no change");
   }
 
-  const ciMethod = pairedOk ? "paired t interval of the per-round ratios" : describeRatioCi(base, cand, resamples);
+  const ciMethod = pairedOk ? "geometric mean of the per-round ratios with its paired t interval" : describeRatioCi(base, cand, resamples);
   const method = `${test.description}, α=${alpha}, noise band ±${Number((noiseBand * 100).toFixed(2))}%; ratio CI: ${ciMethod}`;
   return {
     name: candidate.name,
@@ -123,6 +129,7 @@ function runPairedTest(base: PreparedSamples, cand: PreparedSamples): TestOutcom
     pValue: paired.pValue,
     direction: Math.sign(paired.meanDifference),
     description: `paired t-test on ${differences.length} interleaved rounds (log ratio of per-process medians)`,
+    ratio: Math.exp(paired.meanDifference),
     ratioCi: { low: Math.exp(paired.ci.low), high: Math.exp(paired.ci.high), level: CI_LEVEL },
     warnings: [],
   };

@@ -6,6 +6,14 @@ import { BENCH_MODEL_VERSION, type BenchComparison, type BenchError, type BenchR
 import { addWorktree, buildWorktree, findRepoRoot, planBuildSteps, removeWorktree, type Worktree } from "./git-worktree.js";
 import { collectVersionBenchmarks, runInterleaved, type PreparedVersion } from "./versions-interleave.js";
 
+/**
+ * Version comparisons default to 10 rounds of 200 ms per version: calibrated on this 2-core
+ * VM (bench/calibration.mjs), 5 rounds left a paired t-test with 4 degrees of freedom too
+ * weak to call a 5% slowdown reliably at α = 0.01.
+ */
+export const DEFAULT_VERSION_PROCESSES = 10;
+export const DEFAULT_VERSION_TIME_MS = 200;
+
 /** "." stands for the working tree as it is now, uncommitted changes included. */
 export const WORKING_TREE = ".";
 
@@ -76,8 +84,8 @@ export async function benchmarkVersions(options: VersionsOptions): Promise<Versi
     }
     const measured = await runInterleaved(prepared, {
       filter: options.filter,
-      processes: options.processes ?? 5,
-      timeMs: options.timeMs ?? 300,
+      processes: options.processes ?? DEFAULT_VERSION_PROCESSES,
+      timeMs: options.timeMs ?? DEFAULT_VERSION_TIME_MS,
       warmupMs: options.warmupMs ?? 100,
       signal: options.signal,
       onProgress: options.onProgress,

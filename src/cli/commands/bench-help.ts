@@ -9,8 +9,9 @@ Usage:
 
 Functions and versions:
   -f, --filter <name>      run only this benchmark (repeatable; /regex/ allowed)
-  -p, --processes <n>      fresh processes per benchmark (default 5)
-  -t, --time <dur>         measuring time per process (default 300ms)
+  -p, --processes <n>      fresh processes per benchmark (default 5; 10 with --versions)
+  -t, --time <dur>         measuring time per process (default 300ms; 200ms per version
+                           with --versions)
   --warmup <dur|n>         warm-up per process (default 100ms); with --cmd: warm-up runs (default 3)
   --versions <refs>        comma-separated git refs; "." is the working tree as it is
   --build <command>        install/build step per version (default: npm ci / npm install

@@ -3,9 +3,10 @@ import { PerfError } from "../../core/errors.js";
 import { dropSamplesThrough } from "../filter-samples.js";
 import { formatDuration, ms } from "../../core/units.js";
 import { CdpClient } from "./cdp-client.js";
-import { delay, withTimeout, describeExit, spawnProcess, terminateProcess, type ExitStatus, type StartedProcess } from "./child-process.js";
+import { withTimeout, describeExit, spawnProcess, terminateProcess, type ExitStatus, type StartedProcess } from "./child-process.js";
 import { resolveSampleRate, validateDuration, waitForStop } from "./collect-options.js";
 import { assertExecutableExists, assertNodeScriptExists, insertNodeFlags, isNodeExecutable } from "./node-command.js";
+import { waitForInspectorUrl } from "./inspector-url.js";
 import { OutputRelay, isInspectorLine } from "./output-relay.js";
 import { ProgressReporter } from "./progress.js";
 import type { CollectResult, CollectStdio, CommonCollectOptions } from "./types.js";
@@ -21,7 +22,6 @@ export interface NodeStartOptions extends CommonCollectOptions {
   outDir?: string;
 }
 
-const INSPECTOR_URL_TIMEOUT_MS = 15_000;
 /** Shipped beside this module in src/ and dist/ (the build copies it). */
 const INSPECT_PRELOAD = fileURLToPath(new URL("./inspect-preload.cjs", import.meta.url));
 const EXIT_AFTER_DETACH_TIMEOUT_MS = 10_000;
@@ -64,7 +64,7 @@ export async function collectNodeCpuProfile(options: NodeStartOptions): Promise<
   const stderrRelay = new OutputRelay(started.child.stderr!, stdio, process.stderr, isInspectorLine);
   let client: CdpClient | null = null;
   try {
-    const url = await waitForInspectorUrl(started, stderrRelay, command, options.signal);
+    const url = await waitForInspectorUrl(started, stderrRelay, command, { signal: options.signal, purpose: "profiling" });
     client = await CdpClient.connect(url);
     const session = client;
     const finished = watchForProgramEnd(stderrRelay);
@@ -125,45 +125,6 @@ export async function collectNodeCpuProfile(options: NodeStartOptions): Promise<
     if (client) await client.close();
     if (!started.status) await terminateProcess(started);
   }
-}
-
-async function waitForInspectorUrl(started: StartedProcess, stderr: OutputRelay, command: string[], signal?: AbortSignal): Promise<string> {
-  const url = new Promise<string>((resolve) => {
-    stderr.onLine((line) => {
-      const m = /^Debugger listening on (ws:\/\/\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
-    });
-  });
-  // A private timer signal: listeners left on the caller's signal would pile up across runs.
-  const timer = new AbortController();
-  const onAbort = (): void => timer.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let result: string | { status: ExitStatus };
-  try {
-    result = await Promise.race([
-      url,
-      started.exited.then((status) => ({ status })),
-      delay(INSPECTOR_URL_TIMEOUT_MS, timer.signal).then(() => (signal?.aborted ? "aborted" : "timeout")),
-    ]);
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    timer.abort();
-  }
-  if (typeof result === "object") {
-    await stderr.whenEnded();
-    throw new PerfError("TARGET_EXITED", `${command.join(" ")} ${describeExit(result.status)} before the inspector started`, {
-      where: started.pid !== undefined ? { pid: started.pid } : {},
-      hint: `its stderr ended with: ${stderr.tail().trim().slice(-500) || "(nothing)"}`,
-    });
-  }
-  if (result === "aborted") throw new PerfError("INTERRUPTED", "interrupted before profiling started");
-  if (result === "timeout") {
-    throw new PerfError("ATTACH_FAILED", `node did not open its inspector within ${INSPECTOR_URL_TIMEOUT_MS} ms`, {
-      where: started.pid !== undefined ? { pid: started.pid } : {},
-      hint: "check that NODE_OPTIONS does not disable the inspector (--inspect-port, --disable-sigusr1) and that this node has the inspector (node:inspector)",
-    });
-  }
-  return result;
 }
 
 /**

@@ -5,6 +5,7 @@ import { PerfError } from "../../core/errors.js";
 import type { Profile } from "../model.js";
 import { importFromCollapsed } from "./collapsed.js";
 import { importFromCpuProfile } from "./cpuprofile.js";
+import { importFromSamplingHeapProfile } from "../../memory/alloc/import-sampling-heap.js";
 import { locateJsonError } from "./json-locate.js";
 import { importFromPerfScript, importFromPerfScriptStream, sniffPerfScript } from "./perf-script.js";
 
@@ -40,6 +41,7 @@ export { decodeProfileText } from "./text-decode.js";
 export const KNOWN_PROFILE_FORMATS = [
   "V8 CPU profile JSON (.cpuprofile from Chrome DevTools, node --cpu-prof, inspector Profiler.stop)",
   "perfscope profile JSON (exportToPerfscopeJson)",
+  "V8 sampling heap profile JSON (.heapprofile from DevTools or perfscope alloc): bytes allocated per call path",
   "Linux `perf script` text",
   "collapsed/folded stacks (`a;b;c 12` per line, FlameGraph)",
 ] as const;
@@ -87,7 +89,8 @@ export function detectAndImportProfile(data: Buffer | string, fileName: string):
   if (first === undefined) throw unknownFormat(fileName, "the file is empty");
   if (first === "{" || first === "[") {
     const value = parseJsonOrThrow(text, fileName);
-    const profile = importFromPerfscopeJson(value, { fileName }) ?? importFromCpuProfile(value, { fileName });
+    // A .heapprofile has a cpuprofile-like `head`: try it before the cpuprofile importer.
+    const profile = importFromPerfscopeJson(value, { fileName }) ?? importFromSamplingHeapProfile(value, { fileName }) ?? importFromCpuProfile(value, { fileName });
     if (profile) return profile;
     throw unknownFormat(fileName, "this JSON is not a profile format perfscope reads (trace-event and timeline JSON are not supported yet)");
   }
