@@ -40,7 +40,8 @@ export async function readResultFile<T>(file: string, schema: z.ZodType<T>, what
 async function findNewestRun(runsDir: string, kind: string, file: string): Promise<string | undefined> {
   const entries = await readdir(runsDir, { withFileTypes: true }).catch(() => []);
   const dirs = entries
-    .filter((e) => e.isDirectory() && e.name.endsWith(`-${kind}`))
+    // Version comparisons save one folder per ref: <stamp>-bench-<ref>.
+    .filter((e) => e.isDirectory() && (e.name.endsWith(`-${kind}`) || e.name.includes(`-${kind}-`)))
     .map((e) => e.name)
     .sort()
     .reverse();

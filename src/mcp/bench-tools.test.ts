@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,9 +47,20 @@ describe("perfscope mcp bench tools", () => {
     expect(s.errors[0]!.error.message).toContain("planted failure");
     expect(existsSync(s.file)).toBe(true);
 
+    // A candidate 20% slower in every sample is called slower; the run against itself is not.
+    const saved = JSON.parse(readFileSync(s.file, "utf8")) as { results: { state: string; samplesByProcess?: number[][] }[] };
+    for (const r of saved.results) if (r.samplesByProcess) r.samplesByProcess = r.samplesByProcess.map((g) => g.map((x) => x * 1.2));
+    writeFileSync(join(root, "slower-run.json"), JSON.stringify(saved));
+    const cmp = await client.callTool({ name: "bench_compare", arguments: { baseline: s.file, candidate: "slower-run.json" } });
+    const c = cmp.structuredContent as { comparisons: { benchmark: string; verdict: string; ratio: number }[] };
+    expect(c.comparisons).toEqual([expect.objectContaining({ benchmark: "sum", verdict: "slower" })]);
+    expect(c.comparisons[0]!.ratio).toBeCloseTo(1.2, 2);
     const same = await client.callTool({ name: "bench_compare", arguments: { baseline: s.file, candidate: s.file } });
-    const c = same.structuredContent as { comparisons: { benchmark: string; verdict: string }[] };
-    expect(c.comparisons).toEqual([expect.objectContaining({ benchmark: "sum", verdict: "no-change" })]);
+    expect((same.structuredContent as typeof c).comparisons[0]!.verdict).toBe("no-change");
+    // Files outside the server's root are refused.
+    const outside = await client.callTool({ name: "bench_compare", arguments: { baseline: "/etc/passwd", candidate: s.file } });
+    expect(outside.isError).toBe(true);
+    expect((outside.content as { text: string }[])[0]!.text).toMatch(/outside the server's root/);
 
     const budget = await client.callTool({ name: "check_budgets", arguments: {} });
     const b = budget.structuredContent as { passed: boolean };
@@ -58,8 +70,11 @@ describe("perfscope mcp bench tools", () => {
   }, 90_000);
 
   it("names a git ref that does not exist instead of failing silently", async () => {
+    for (const args of [["init", "-q"], ["-c", "user.email=t@t.invalid", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "init"]]) {
+      spawnSync("git", args, { cwd: root });
+    }
     const r = await client.callTool({ name: "benchmark", arguments: { version: "v9.9.9", processes: 1, time: 10, warmup: 5 } });
     expect(r.isError).toBe(true);
-    expect((r.content as { text: string }[])[0]!.text).toMatch(/git repository|v9\.9\.9/);
+    expect((r.content as { text: string }[])[0]!.text).toMatch(/"v9\.9\.9" does not exist/);
   }, 30_000);
 });

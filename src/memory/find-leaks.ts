@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { PerfError } from "../core/errors.js";
 import { createRunOutput } from "../core/run-output.js";
@@ -38,15 +39,41 @@ async function runAction(action: LeakAction, cwd: string, signal?: AbortSignal):
     return;
   }
   if (typeof action === "string") {
-    const code = await new Promise<number>((resolve) => {
-      const child = spawn("sh", ["-c", action], { cwd, stdio: "ignore", ...(signal ? { signal } : {}) });
-      child.on("error", () => resolve(127));
-      child.on("close", (c) => resolve(c ?? 1));
-    });
+    const code = await runShellAction(action, cwd, signal);
+    if (signal?.aborted) throw new PerfError("INTERRUPTED", `interrupted while running the action "${action}"`);
     if (code !== 0) throw new PerfError("TARGET_EXITED", `the action "${action}" exited with ${code}`, { hint: "The action must succeed: it is what the snapshots compare." });
     return;
   }
-  await runLoadTest({ ...action.load, ...(signal ? { signal } : {}) });
+  const result = await runLoadTest({ ...action.load, ...(signal ? { signal } : {}) });
+  // A load that reached nothing exercised nothing: the snapshots would compare idle heaps.
+  if (result.requests.ok === 0) {
+    throw new PerfError("TARGET_EXITED", `the load on ${action.load.target} completed no successful request (${result.requests.errors} errors)`, {
+      where: { url: action.load.target },
+      hint: "Check the URL and that the target is listening; the leak search needs the action to run.",
+    });
+  }
+}
+
+/** Runs a shell command in its own process group, so an abort stops everything it started. */
+function runShellAction(command: string, cwd: string, signal?: AbortSignal): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn("sh", ["-c", command], { cwd, stdio: "ignore", detached: true });
+    const onAbort = (): void => {
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("error", () => resolve(127));
+    child.on("close", (c) => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(c ?? 1);
+    });
+  });
 }
 
 /**
@@ -60,21 +87,22 @@ export async function findLeaks(options: FindLeaksOptions): Promise<FindLeaksRes
   if (!Number.isInteger(repeat) || repeat < 1) throw new PerfError("USAGE", `repeat must be a whole number ≥ 1, got ${repeat}`);
   const out = await createRunOutput("leaks", { cwd, ...(options.out ? { out: options.out } : {}) });
   let started: StartedProcess | null = null;
-  let pid: number;
-  if (Array.isArray(options.target)) {
-    const [cmd, ...args] = options.target;
-    if (!cmd) throw new PerfError("USAGE", "empty command", { hint: "e.g. findLeaks({ target: ['node', 'server.js'], action })" });
-    started = spawnProcess(cmd, args, { cwd, stdio: "ignore" });
-    if (started.pid === undefined) throw new PerfError("TARGET_NOT_FOUND", `could not start ${options.target.join(" ")}`, { hint: "Check the command and that node is on PATH." });
-    pid = started.pid;
-    await delay(options.startupMs ?? 1000, options.signal);
-    if (started.status) throw new PerfError("TARGET_EXITED", `${options.target.join(" ")} exited before the first snapshot`, { where: { pid } });
-  } else {
-    pid = typeof options.target === "number" ? options.target : options.target.pid;
-  }
-  const session = await openV8MemorySession(pid, options.signal ? { signal: options.signal } : {});
   const files: [string, string, string] = [out.file("s1.heapsnapshot"), out.file("s2.heapsnapshot"), out.file("s3.heapsnapshot")];
+  let session: Awaited<ReturnType<typeof openV8MemorySession>> | null = null;
   try {
+    let pid: number;
+    if (Array.isArray(options.target)) {
+      const [cmd, ...args] = options.target;
+      if (!cmd) throw new PerfError("USAGE", "empty command", { hint: "e.g. findLeaks({ target: ['node', 'server.js'], action })" });
+      started = spawnProcess(cmd, args, { cwd, stdio: "ignore" });
+      if (started.pid === undefined) throw new PerfError("TARGET_NOT_FOUND", `could not start ${options.target.join(" ")}`, { hint: "Check the command and that node is on PATH." });
+      pid = started.pid;
+      await delay(options.startupMs ?? 1000, options.signal);
+      if (started.status) throw new PerfError("TARGET_EXITED", `${options.target.join(" ")} exited before the first snapshot`, { where: { pid } });
+    } else {
+      pid = typeof options.target === "number" ? options.target : options.target.pid;
+    }
+    session = await openV8MemorySession(pid, options.signal ? { signal: options.signal } : {});
     for (let i = 0; i < 3; i++) {
       if (i > 0) {
         for (let r = 0; r < repeat; r++) {
@@ -86,10 +114,11 @@ export async function findLeaks(options: FindLeaksOptions): Promise<FindLeaksRes
       await takeHeapSnapshot(session.cdp, files[i]!, options.signal ? { signal: options.signal } : {});
     }
   } catch (error) {
-    if (error instanceof PerfError) error.partialFiles.push(...files);
+    if (error instanceof PerfError) error.partialFiles.push(...files.filter((f) => existsSync(f)));
     throw error;
   } finally {
-    await session.close();
+    // Whatever failed, a command we started does not outlive the search, nor our inspector.
+    if (session) await session.close();
     if (started && !started.status) await terminateProcess(started);
   }
   options.onProgress?.("parsing snapshots");

@@ -2,6 +2,7 @@ import { getHeapStatistics } from "node:v8";
 import { PerfError } from "../../core/errors.js";
 import { median } from "../../core/stats.js";
 import { fitComplexity, type ComplexityFit } from "../analyze/complexity-fit.js";
+import { startRunTimer, stopRunTimer } from "./run-clock.js";
 
 /**
  * Empirical complexity: time a function at several input sizes and fit the growth class.
@@ -73,8 +74,8 @@ export interface ComplexityResult {
   notes: string[];
 }
 
-/** One timed batch: wall and process CPU time, the calls made, and whether memory capped them. */
-type Sample = { wallNs: number; cpuNs: number; calls: number; capped: boolean };
+/** One timed batch: wall time, the part of it spent waiting for a CPU, the calls made, and whether memory capped them. */
+type Sample = { wallNs: number; waitNs: number; calls: number; capped: boolean };
 type Timer = (calls: number) => Promise<Sample>;
 interface Slot {
   n: number;
@@ -119,8 +120,9 @@ export async function complexity<T>(fn: (input: T) => unknown, options: Complexi
     if (due.length === 0) break;
     for (const slot of r % 2 === 0 ? due : [...due].reverse()) {
       const sample = await guard(slot.n, () => slot.timer(slot.calls));
-      const offCpu = sample.wallNs - sample.cpuNs > DESCHEDULED_SHARE * sample.wallNs;
-      const ns = slot.async ? sample.wallNs : Math.min(sample.wallNs, sample.cpuNs);
+      const offCpu = sample.waitNs > DESCHEDULED_SHARE * sample.wallNs;
+      // Run-queue wait is the machine's other work, not fn's (run-clock.ts).
+      const ns = sample.wallNs - sample.waitNs;
       slot.samplesNs.push(ns / sample.calls);
       slot.descheduled.push(offCpu);
       slot.capped ||= sample.capped;
@@ -135,7 +137,7 @@ export async function complexity<T>(fn: (input: T) => unknown, options: Complexi
   const allSamples = timings.reduce((s, t) => s + t.samplesNs.length, 0);
   const descheduled = timings.reduce((s, t) => s + t.descheduledSamples, 0);
   if (descheduled > 0.2 * allSamples) {
-    notes.push(`${descheduled} of ${allSamples} samples ran while the OS had descheduled this process (a busy machine): ${slots.some((s) => s.async) ? "they were left out where possible" : "their off-CPU time was left out"}`);
+    notes.push(`${descheduled} of ${allSamples} samples ran while the OS had descheduled this process (a busy machine): ${slots.some((s) => s.async) ? "they were left out where possible" : "the time they waited for a CPU was left out"}`);
   }
   const isAsync = slots.some((s) => s.async);
   if (isAsync) notes.push("fn returned promises: each call was awaited, so the await overhead (~µs) is in every time");
@@ -152,7 +154,7 @@ async function calibrate(timer: Timer, minTimeNs: number): Promise<number> {
   let warmedNs = 0;
   for (let round = 0; ; round++) {
     const sample = await timer(calls);
-    const ns = Math.min(sample.wallNs, Math.max(sample.cpuNs, 1));
+    const ns = Math.max(sample.wallNs - sample.waitNs, 1);
     warmedNs += sample.wallNs;
     calls = sample.calls;
     const warm = round >= 2 && warmedNs >= WARMUP_NS;
@@ -205,30 +207,26 @@ function timeSync<T>(fn: (input: T) => unknown, inputs: readonly T[], calls: num
   const first = inputs[0]!;
   let sum = 0;
   let last: unknown;
-  const cpuStart = process.cpuUsage();
-  const start = process.hrtime.bigint();
+  const timer = startRunTimer();
   for (let i = 0; i < calls; i++) {
     const r = fn(shared ? first : inputs[i]!);
     if (typeof r === "number") sum += r;
     else last = r;
   }
-  const wallNs = Number(process.hrtime.bigint() - start);
-  const cpu = process.cpuUsage(cpuStart);
+  const { wallNs, waitNs } = stopRunTimer(timer);
   sink.sum += sum;
   sink.last = last;
-  return { wallNs, cpuNs: (cpu.user + cpu.system) * 1000, calls, capped: false };
+  return { wallNs, waitNs, calls, capped: false };
 }
 
 async function timeAsync<T>(fn: (input: T) => unknown, inputs: readonly T[], calls: number): Promise<Sample> {
   const shared = inputs.length === 1;
   let last: unknown;
-  const cpuStart = process.cpuUsage();
-  const start = process.hrtime.bigint();
+  const timer = startRunTimer();
   for (let i = 0; i < calls; i++) last = await fn(shared ? inputs[0]! : inputs[i]!);
-  const wallNs = Number(process.hrtime.bigint() - start);
-  const cpu = process.cpuUsage(cpuStart);
+  const { wallNs, waitNs } = stopRunTimer(timer);
   sink.last = last;
-  return { wallNs, cpuNs: (cpu.user + cpu.system) * 1000, calls, capped: false };
+  return { wallNs, waitNs, calls, capped: false };
 }
 
 /** The samples the median uses: async sizes drop descheduled samples while ≥ 3 remain. */

@@ -109,6 +109,7 @@ export async function planBuildSteps(dir: string, explicit: string | false | und
 export async function buildWorktree(tree: Worktree, steps: string[], signal?: AbortSignal): Promise<void> {
   for (const step of steps) {
     const { code, tail } = await runShell(step, tree.dir, signal);
+    if (signal?.aborted) throw new PerfError("INTERRUPTED", `building ${tree.ref} was interrupted during "${step}"`, { where: { file: tree.dir } });
     if (code !== 0) {
       throw new PerfError("TARGET_EXITED", `building ${tree.ref} (${tree.commit.slice(0, 10)}) failed: "${step}" exited with ${code}`, {
         where: { file: tree.dir },
@@ -120,7 +121,17 @@ export async function buildWorktree(tree: Worktree, steps: string[], signal?: Ab
 
 function runShell(command: string, cwd: string, signal?: AbortSignal): Promise<{ code: number; tail: string }> {
   return new Promise((resolve) => {
-    const child = spawn("sh", ["-c", command], { cwd, stdio: ["ignore", "pipe", "pipe"], signal });
+    // Its own process group, so an abort stops npm and everything it started, not just sh.
+    const child = spawn("sh", ["-c", command], { cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const onAbort = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("close", () => signal?.removeEventListener("abort", onAbort));
     let out = "";
     const keep = (chunk: Buffer): void => {
       out = (out + chunk.toString("utf8")).slice(-4000);

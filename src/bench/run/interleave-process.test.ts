@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runInterleavedProcess } from "./run-process.js";
+import { runBenchmarkProcess, runInterleavedProcess } from "./run-process.js";
 
 const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
@@ -56,5 +56,16 @@ describe("runInterleavedProcess", () => {
     expect(out.index).toBe(1);
     expect(out.error.message).toContain("planted failure in bad");
     expect(out.error.where).toContain(b.file);
+  }, 30_000);
+
+  it("counts the time a sync benchmark blocks (2 ms Atomics.wait reads as ~2 ms, not ~0)", async () => {
+    const cwd = realpathSync(mkdtempSync(join(root, "block-")));
+    const file = join(cwd, "block.bench.mjs");
+    writeFileSync(file, 'import { bench } from "perfscope";\nconst cell = new Int32Array(new SharedArrayBuffer(4));\nbench("block", () => Atomics.wait(cell, 0, 0, 2));\n');
+    const out = await runBenchmarkProcess({ file, name: "block", cwd, timeMs: 60, warmupMs: 10 });
+    expect(out.state).toBe("completed");
+    if (out.state !== "completed") return;
+    expect(med(out.samples)).toBeGreaterThan(1.9e6);
+    expect(med(out.samples)).toBeLessThan(6e6);
   }, 30_000);
 });

@@ -8,10 +8,12 @@
  * 300 ms per process, and a GC pause lands in one sample (an outlier) instead of being
  * smeared over all of them.
  *
- * Sync batches count min(wall, process CPU time) so time spent descheduled on a busy
- * machine does not land on the benchmark; async batches wait by design and use wall time.
+ * Batches are timed by run-clock.ts: wall time less the time the thread waited for a CPU,
+ * so a busy machine's other work does not land on the benchmark, while time the code
+ * itself blocks (sync I/O, awaited timers) does.
  */
 import type { BenchFn } from "../define.js";
+import { startRunTimer, stopRunTimer } from "./run-clock.js";
 
 export const TARGET_BATCH_NS = 1_000_000;
 /** Sub-nanosecond functions would otherwise ask for absurd batches. */
@@ -53,44 +55,33 @@ export class Sink {
 
 const now = (): bigint => process.hrtime.bigint();
 
-/** CPU time of the whole process (user + system), in ns; µs resolution from getrusage. */
-function cpuNs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) * 1000;
-}
-
 function timeSyncBatch(fn: BenchFn, n: number, sink: Sink): number {
   let acc = 0;
   let last: unknown = undefined;
-  const cpuStart = cpuNs();
-  const start = now();
+  const timer = startRunTimer();
   for (let i = 0; i < n; i++) {
     // Folding every result keeps each iteration's value live, not just the last one.
     const r = fn();
     if (typeof r === "number") acc += r;
     else last = r;
   }
-  const end = now();
-  const cpu = cpuNs() - cpuStart;
+  const elapsed = stopRunTimer(timer).ns;
   sink.absorb(acc, last);
-  // A sync batch never waits, so wall time above CPU time is time the OS ran something
-  // else: on a busy machine min(wall, CPU) removes it. CPU above wall is V8's helper
-  // threads (GC, compiler) running beside the batch, which wall time already excludes.
-  return Math.min(Number(end - start), cpu > 0 ? cpu : Number.POSITIVE_INFINITY);
+  return elapsed;
 }
 
 async function timeAsyncBatch(fn: BenchFn, n: number, sink: Sink): Promise<number> {
   let acc = 0;
   let last: unknown = undefined;
-  const start = now();
+  const timer = startRunTimer();
   for (let i = 0; i < n; i++) {
     const r: unknown = await fn();
     if (typeof r === "number") acc += r;
     else last = r;
   }
-  const end = now();
+  const elapsed = stopRunTimer(timer).ns;
   sink.absorb(acc, last);
-  return Number(end - start);
+  return elapsed;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

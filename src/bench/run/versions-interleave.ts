@@ -122,7 +122,14 @@ export async function runInterleaved(versions: PreparedVersion[], options: Inter
         // A crash or hang without a culprit: measure each version alone to find it.
         const alone: PreparedVersion[] = [];
         for (const v of active) {
-          const single = await runInterleavedProcess({ name, versions: [{ file: v.benchmarks.get(name)!, cwd: v.dir }], timeMs: 1, warmupMs: 1, minSamples: 1 });
+          const single = await runInterleavedProcess({
+            name,
+            versions: [{ file: v.benchmarks.get(name)!, cwd: v.dir }],
+            timeMs: 1,
+            warmupMs: 1,
+            minSamples: 1,
+            ...(options.signal ? { signal: options.signal } : {}),
+          });
           if (single.state === "errored") fail(v, name, single.error);
           else alone.push(v);
         }

@@ -66,6 +66,8 @@ export interface VersionsResult {
  */
 export async function benchmarkVersions(options: VersionsOptions): Promise<VersionsResult> {
   if (options.versions.length === 0) throw new PerfError("USAGE", "no versions given", { hint: "Example: --versions v1.0.0,v1.1.0,HEAD" });
+  const twice = options.versions.find((r, i) => options.versions.indexOf(r) !== i);
+  if (twice) throw new PerfError("USAGE", `version "${twice}" is listed twice`, { hint: "List each ref once." });
   const repo = await findRepoRoot(resolve(options.cwd));
   const relPaths = (options.paths ?? []).map((p) => relative(repo, resolve(options.cwd, p)) || ".");
   const created: Worktree[] = [];

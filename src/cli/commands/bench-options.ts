@@ -63,5 +63,7 @@ export function parseVersions(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   const refs = raw.split(",").map((s) => s.trim()).filter(Boolean);
   if (refs.length === 0) throw usageError("--versions needs at least one git ref", "Example: --versions v1.0.0,v1.1.0,HEAD");
+  const twice = refs.find((r, i) => refs.indexOf(r) !== i);
+  if (twice) throw usageError(`--versions names "${twice}" twice`, "List each ref once; to check noise, compare two refs of the same commit (e.g. a tag and its commit id).");
   return refs;
 }

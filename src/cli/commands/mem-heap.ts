@@ -14,7 +14,7 @@ import { renderTextTable } from "../../report/bench-format.js";
 import { renderJson } from "../../report/profile-report.js";
 import { createProgressPrinter, installStopSignals, reportError, usageError, writeLine, type CliIo } from "../io.js";
 import { MEM_HELP } from "./mem-help.js";
-import { parseMemTarget, splitAtDashes } from "./mem.js";
+import { parseMemTarget, parsePositive, splitAtDashes } from "./mem.js";
 
 function renderHeapSummary(file: string, s: HeapSummary): string {
   const rows = s.top.map((c) => [c.className, String(c.count), formatBytes(c.selfSize), formatBytes(c.retainedSize)]);
@@ -55,7 +55,7 @@ export async function runMemHeapCommand(sub: string, argv: string[], io: CliIo):
     }
     json = Boolean(values.json);
     const progress = createProgressPrinter(io, Boolean(values.quiet) || json);
-    const limit = values.top ? Number(values.top) : 20;
+    const limit = parsePositive(values.top, "top") ?? 20;
 
     if (sub === "analyze") {
       if (positionals.length !== 1) throw usageError("mem analyze needs one .heapsnapshot file");
@@ -76,7 +76,8 @@ export async function runMemHeapCommand(sub: string, argv: string[], io: CliIo):
       progress.done();
       const candidates = findLeakCandidates(graphs[0]!, graphs[1]!, graphs[2]!, { limit });
       writeLine(io.stdout, json ? renderJson(candidates) : describeLeakCandidates(candidates));
-      return candidates.groups.length > 0 ? ExitCode.thresholdFailed : ExitCode.ok;
+      // Survivors are candidates for a person to judge (a cache may rightly keep them), not a verdict.
+      return ExitCode.ok;
     }
 
     if (sub === "snapshot") {
@@ -104,20 +105,20 @@ export async function runMemHeapCommand(sub: string, argv: string[], io: CliIo):
     if (!target || (!Array.isArray(target) && !("pid" in target))) throw usageError("mem leaks needs --pid N or a command after --");
     if (!values.action && !values.load) throw usageError("mem leaks needs --action \"<command>\" or --load <url>: the code path to repeat between snapshots");
     const action = values.action ?? {
-      load: { target: values.load!, concurrency: Number(values.connections ?? 10), maxRequests: Number(values.requests ?? 1000) },
+      load: { target: values.load!, concurrency: parsePositive(values.connections ?? "10", "connections")!, maxRequests: parsePositive(values.requests ?? "1000", "requests")! },
     };
     const result = await findLeaks({
       target: Array.isArray(target) ? target : target.pid,
       action,
-      ...(values.repeat ? { repeat: Number(values.repeat) } : {}),
-      ...(values.startup ? { startupMs: Number(values.startup) } : {}),
+      ...(values.repeat ? { repeat: parsePositive(values.repeat, "repeat")! } : {}),
+      ...(values.startup ? { startupMs: parsePositive(values.startup, "startup")! } : {}),
       ...(values.out ? { out: values.out } : {}),
       signal: stop.signal,
       onProgress: (step) => progress.update(`mem leaks · ${step}`),
     });
     progress.done();
     writeLine(io.stdout, json ? renderJson({ candidates: result.candidates, files: result.files }) : `${result.summary}\n\nSaved: ${result.files.result}`);
-    return result.candidates.groups.length > 0 ? ExitCode.thresholdFailed : ExitCode.ok;
+    return ExitCode.ok;
   } catch (error) {
     return reportError(io, error, json);
   } finally {

@@ -17,7 +17,7 @@ Options:
   -i, --interval <time>    time between samples (default 1s)
   --load <url>             drive the target with perfscope's load engine while watching
                            (loopback only; -c connections, default 10, or -R req/s)
-  --min-slope <bytes/min>  smallest growth called a leak (default 65536)
+  --min-slope <size>       smallest growth per minute called a leak (default 64KB)
   --view <v>               alloc: allocated (all sampled allocations: churn, default) or
                            retained (only what is still alive at the end: what stays)
   --action <command>       leaks: a shell command that exercises the suspect code path
@@ -37,4 +37,5 @@ Examples:
 
 The leak verdict rests on the trend of post-GC lows (Mann–Kendall test, Theil–Sen slope
 with a 95% CI), not on raw samples: a garbage-collector sawtooth is not a leak.
-Exit codes: 0 ok · 1 a leak was found (watch) · 2 usage · 3 runtime.`;
+Exit codes: 0 ok · 1 watch found a leak · 2 usage · 3 runtime. leaks and diff list
+candidates for you to judge (a cache may rightly keep objects) and exit 0.`;

@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { parseLimitValue } from "../../budgets/limits.js";
 import { ExitCode } from "../../core/errors.js";
 import { createRunOutput } from "../../core/run-output.js";
 import { profileAllocations } from "../../memory/alloc/collect-allocations.js";
@@ -27,6 +28,22 @@ export function parseMemTarget(values: { pid?: string; process?: string }, rest:
   if (rest.length > 0) return rest;
   if (required) throw usageError("no target", "Examples: perfscope mem watch --pid 4242 -d 60s · perfscope mem watch -d 60s -- node server.js");
   return undefined;
+}
+
+/** A positive number option, or a usage error naming it (a silent NaN would change the verdict). */
+export function parsePositive(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw usageError(`--${name} must be a positive number, got "${raw}"`);
+  return n;
+}
+
+/** "64KB", "1 MB" or plain bytes, per minute. */
+function parseBytesOption(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = parseLimitValue(raw.replace(/\/min$/i, ""), "bytes");
+  if (!parsed.ok || !(parsed.value > 0)) throw usageError(`--${name} must be a size like 64KB or 1MB (per minute), got "${raw}"`);
+  return parsed.value;
 }
 
 /** Splits argv at `--`: options before, the command to run after. */
@@ -108,7 +125,7 @@ async function runMemWatch(argv: string[], io: CliIo): Promise<number> {
             load: {
               target: values.load,
               duration: values.duration,
-              ...(values.rate ? { requestsPerSecond: Number(values.rate) } : { concurrency: Number(values.connections ?? 10) }),
+              ...(values.rate ? { requestsPerSecond: parsePositive(values.rate, "rate")! } : { concurrency: parsePositive(values.connections ?? "10", "connections")! }),
             },
           }
         : {}),
@@ -116,7 +133,8 @@ async function runMemWatch(argv: string[], io: CliIo): Promise<number> {
       onProgress: (p) => progress.update(`mem watch · ${(p.elapsedMs / 1000).toFixed(0)} s · ${p.samples} samples`),
     });
     progress.done();
-    const verdict = detectLeak(series, values["min-slope"] ? { minSlopePerMinute: Number(values["min-slope"]) } : {});
+    const minSlope = parseBytesOption(values["min-slope"], "min-slope");
+    const verdict = detectLeak(series, minSlope !== undefined ? { minSlopePerMinute: minSlope } : {});
     const out = await createRunOutput("mem", values.out ? { out: values.out } : {});
     const files = { series: out.file("memory-series.json"), verdict: out.file("leak-verdict.json") };
     await writeFile(files.series, JSON.stringify(series, null, 2));
@@ -163,7 +181,7 @@ async function runMemAlloc(argv: string[], io: CliIo): Promise<number> {
       target: Array.isArray(target) ? target : (target as { pid: number }),
       ...(values.duration ? { duration: values.duration } : {}),
       view,
-      ...(values["sampling-interval"] ? { samplingInterval: Number(values["sampling-interval"]) } : {}),
+      ...(values["sampling-interval"] ? { samplingInterval: parsePositive(values["sampling-interval"], "sampling-interval")! } : {}),
       ...(values.out ? { out: values.out } : {}),
       signal: stop.signal,
       onProgress: () => progress.update("mem alloc · sampling allocations…"),

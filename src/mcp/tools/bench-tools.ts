@@ -1,5 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { PerfError } from "../../core/errors.js";
+import { parseDuration } from "../../core/units.js";
 import { compareRuns } from "../../bench/analyze/compare.js";
 import { analyzeHistory } from "../../bench/analyze/history-trend.js";
 import { benchmark, listBenchmarkSummaries } from "../../bench/benchmark.js";
@@ -24,6 +26,12 @@ const timing = {
 };
 
 const loose = z.object({}).passthrough();
+
+function toMs(value: number | string, name: string): number {
+  const ms = typeof value === "number" ? value : parseDuration(value);
+  if (ms === null || !(ms > 0)) throw new PerfError("USAGE", `${name} must be a positive duration, got ${JSON.stringify(value)}`, { hint: 'e.g. 200 or "200ms"' });
+  return ms;
+}
 const comparisonShape = z.object({ benchmark: z.string(), ratio: z.number(), verdict: z.enum(["faster", "slower", "no-change"]) }).passthrough();
 
 const annotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
@@ -108,8 +116,8 @@ export function registerBenchTools(server: McpServer, context: ToolContext): voi
           ...(args.paths ? { paths: args.paths.map((p) => context.resolvePath(p)) } : {}),
           ...(args.build !== undefined ? { build: args.build } : {}),
           ...(args.processes ? { processes: args.processes } : {}),
-          ...(typeof args.time === "number" ? { timeMs: args.time } : {}),
-          ...(typeof args.warmup === "number" ? { warmupMs: args.warmup } : {}),
+          ...(args.time !== undefined ? { timeMs: toMs(args.time, "time") } : {}),
+          ...(args.warmup !== undefined ? { warmupMs: toMs(args.warmup, "warmup") } : {}),
           signal: extra.signal,
         });
         const files: Record<string, string> = {};
@@ -156,16 +164,17 @@ export function registerBenchTools(server: McpServer, context: ToolContext): voi
     {
       title: "Benchmark history and change points",
       description: "Reads the stored history of a suite on this machine and finds the commits where a benchmark's median stepped (E-divisive means with a permutation test, confirmed by Welch's t-test).",
-      inputSchema: { suite: z.string().optional(), benchmarks: z.array(z.string()).optional(), history: z.string().optional().describe("SQLite path or postgres:// URL") },
+      // The store is the server's own (.perfscope/history.sqlite under the root): an agent does not pick files or database hosts.
+      inputSchema: { suite: z.string().optional(), benchmarks: z.array(z.string()).optional(), limit: z.number().int().min(10).max(2000).optional().describe("newest points per benchmark (default 200)") },
       outputSchema: { suite: z.string(), trends: z.array(z.object({ benchmark: z.string(), points: z.number(), changePoints: z.array(loose) })) },
       annotations: { ...annotations, readOnlyHint: true, idempotentHint: true },
     },
     async (args) => {
       try {
         const suite = args.suite ?? (await readSuiteName(context.root));
-        const store = await openHistoryStore(args.history, { cwd: context.root });
+        const store = await openHistoryStore(undefined, { cwd: context.root });
         try {
-          const trends = await analyzeHistory(store, { suite, machineId: collectMachineInfo().id, ...(args.benchmarks ? { benchmarks: args.benchmarks } : {}) });
+          const trends = await analyzeHistory(store, { suite, machineId: collectMachineInfo().id, limit: args.limit ?? 200, ...(args.benchmarks ? { benchmarks: args.benchmarks } : {}) });
           const text = trends
             .map((t) => `${t.benchmark}: ${t.points} points${t.latest ? `, latest ${formatNs(t.latest.median)}` : ""}${t.changePoints.map((c) => `; step ${(c.relativeChange * 100).toFixed(1)}% at ${c.key.slice(0, 10)} (p=${c.pValue.toFixed(3)})`).join("")}${t.note ? ` (${t.note})` : ""}`)
             .join("\n");

@@ -11,7 +11,7 @@ export interface ToolContext {
    * inside `<root>/.perfscope/runs/` so a tool call can never overwrite files elsewhere.
    */
   runDir(kind: string, out?: string): string;
-  /** An input file path, relative to the root. */
+  /** An input file path, relative to the root; a path that leaves the root is refused. */
   resolvePath(path: string): string;
 }
 
@@ -32,6 +32,16 @@ export function createToolContext(root: string): ToolContext {
       }
       return dir;
     },
-    resolvePath: (path) => resolve(root, path),
+    resolvePath(path) {
+      const full = resolve(root, path);
+      const rel = relative(resolve(root), full);
+      // An agent reads and runs files of the workspace it was given, never beyond it.
+      if (rel.startsWith("..") || isAbsolute(rel)) {
+        throw new PerfError("USAGE", `${JSON.stringify(path)} is outside the server's root ${resolve(root)}`, {
+          hint: "Pass a path inside the root (relative paths resolve against it), or start perfscope mcp with --root <folder> that contains it.",
+        });
+      }
+      return full;
+    },
   };
 }

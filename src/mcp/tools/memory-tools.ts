@@ -70,6 +70,7 @@ export function registerMemoryTools(server: McpServer, context: ToolContext): vo
         const series = await watchMemory({
           target: toTarget(args.target),
           duration: args.duration,
+          cwd: context.root,
           ...(args.interval !== undefined ? { interval: args.interval } : {}),
           ...(args.load ? { load: { target: args.load, concurrency: args.concurrency ?? 10, duration: args.duration } } : {}),
           signal: extra.signal,
@@ -125,7 +126,7 @@ export function registerMemoryTools(server: McpServer, context: ToolContext): vo
     async (args, extra) => {
       try {
         const target = toTarget(args.target);
-        const r = await profileAllocations({ target, duration: args.duration, ...(args.view ? { view: args.view } : {}), out: context.runDir("alloc", args.out), signal: extra.signal });
+        const r = await profileAllocations({ target, duration: args.duration, cwd: context.root, ...(args.view ? { view: args.view } : {}), out: context.runDir("alloc", args.out), signal: extra.signal });
         return buildToolResult(r.summary, { ...r.files }, { top: r.top.map((t) => ({ ...t })), totalBytes: r.totalBytes, files: { ...r.files } });
       } catch (error) {
         return buildToolError(error);

@@ -7,6 +7,7 @@ import { resolveProfileTarget } from "../../profile/target.js";
 import { MEMORY_MODEL_VERSION, type MemorySample, type MemorySeries } from "../model.js";
 import { resolveProcess } from "./find-process.js";
 import { readProcMemory } from "./proc-memory.js";
+import { planLoadTest } from "../../load/engine/plan.js";
 import { startWatchLoad, type WatchLoad } from "./watch-load.js";
 import { attachWatchTarget, startWatchTarget, type WatchEnd, type WatchHandle } from "./watch-target.js";
 
@@ -68,6 +69,8 @@ export async function watchMemory(options: WatchMemoryOptions): Promise<MemorySe
   const intervalMs = parseTime(options.interval ?? 1, "interval", "1");
   if (intervalMs < MIN_INTERVAL_MS) throw new PerfError("USAGE", `interval must be at least ${MIN_INTERVAL_MS} ms, got ${intervalMs} ms`, { hint: "sampling faster mostly measures the sampler; 1s is the default" });
   if (options.signal?.aborted) throw new PerfError("INTERRUPTED", "interrupted before the watch started");
+  // Check the load's target (loopback unless allowRemote) before anything starts or connects.
+  if (options.load) planLoadTest({ ...options.load, ...(options.load.duration === undefined && options.load.maxRequests === undefined && options.load.stages === undefined ? { duration: durationMs / 1000 } : {}) });
   const handle = await openTarget(options);
   const notes = [...handle.notes];
   let load: WatchLoad | null = null;

@@ -34,7 +34,13 @@ export async function parseHeapSnapshotFile(file: string, options: ParseSnapshot
   // One buffer, refilled: a read stream would allocate a fresh chunk per read and leave tens
   // of MB of garbage waiting for the GC, which shows up in the peak RSS of big files.
   const buffer = Buffer.allocUnsafe(Math.max(1, options.chunkSize ?? 1 << 20));
-  const handle = await open(file, "r");
+  const handle = await open(file, "r").catch((error: NodeJS.ErrnoException) => {
+    throw new PerfError(error.code === "EISDIR" ? "USAGE" : "PERMISSION_DENIED", `cannot open heap snapshot ${file}: ${error.message}`, {
+      where: { file },
+      hint: error.code === "EISDIR" ? "pass a .heapsnapshot file, not a folder" : "check the file's permissions",
+      cause: error,
+    });
+  });
   try {
     for (;;) {
       if (options.signal?.aborted) throw new PerfError("INTERRUPTED", `reading ${file} was interrupted`, { where: { file, byte: reader.bytesRead } });

@@ -1,4 +1,4 @@
-import { createWriteStream, rmSync, type WriteStream } from "node:fs";
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { PerfError } from "../../core/errors.js";
 import type { CdpClient } from "../../profile/collect/cdp-client.js";
 
@@ -17,13 +17,17 @@ export interface TakeHeapSnapshotOptions {
  */
 export async function takeHeapSnapshot(cdp: CdpClient, file: string, options: TakeHeapSnapshotOptions = {}): Promise<{ file: string; bytes: number }> {
   if (options.signal?.aborted) throw interrupted(file, cdp.url);
-  const out = createWriteStream(file);
+  // Synchronous writes: while a chunk is written the socket is not read, so a slow disk
+  // pushes back on the inspector (TCP) instead of the snapshot piling up in this process.
+  const fd = openSync(file, "w");
+  let closed = false;
+  const closeFile = (): void => {
+    if (!closed) closeSync(fd);
+    closed = true;
+  };
   let bytes = 0;
   let active = true;
   let writeError: Error | null = null;
-  out.on("error", (error) => {
-    writeError = error;
-  });
   // CdpClient has no way to remove a listener: `active` turns these off once we are done.
   cdp.on("HeapProfiler.addHeapSnapshotChunk", (params) => {
     if (!active || writeError) return;
@@ -31,7 +35,11 @@ export async function takeHeapSnapshot(cdp: CdpClient, file: string, options: Ta
     if (typeof chunk !== "string") return;
     const data = Buffer.from(chunk, "utf8");
     bytes += data.length;
-    out.write(data);
+    try {
+      writeSync(fd, data);
+    } catch (error) {
+      writeError = error as Error;
+    }
     options.onProgress?.({ phase: "writing", done: bytes, total: null });
   });
   cdp.on("HeapProfiler.reportHeapSnapshotProgress", (params) => {
@@ -43,11 +51,11 @@ export async function takeHeapSnapshot(cdp: CdpClient, file: string, options: Ta
   try {
     await raceAbort(cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: true, captureNumericValue: false }, options.timeoutMs ?? 30 * 60_000), options.signal, file, cdp.url);
     active = false;
-    await endStream(out);
+    closeFile();
     if (writeError) throw writeError;
   } catch (error) {
     active = false;
-    out.destroy();
+    closeFile();
     rmSync(file, { force: true });
     throw describeFailure(error, file, cdp, writeError);
   }
@@ -59,13 +67,6 @@ export async function takeHeapSnapshot(cdp: CdpClient, file: string, options: Ta
     });
   }
   return { file, bytes };
-}
-
-function endStream(out: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    out.once("error", reject);
-    out.end(() => resolve());
-  });
 }
 
 function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined, file: string, url: string): Promise<T> {
