@@ -32,9 +32,13 @@ export type BenchProcessOutcome =
 export const DEFAULT_MIN_SAMPLES = 10;
 /** Importing a bench file (and its setup) may build large inputs; allow it this long. */
 const LOAD_TIMEOUT_MS = 60_000;
-/** Past warm-up + time, how long a measuring process may overrun before it is killed. */
-function measureMarginMs(timeMs: number, warmupMs: number): number {
-  return 3_000 + timeMs + warmupMs;
+/**
+ * Limits of a measuring process: the child stops sampling at softLimitMs (so a slow function
+ * still reports), the runner kills it at measureTimeoutMs.
+ */
+function measureLimits(measureMs: number, warmupMs: number): { softLimitMs: number; measureTimeoutMs: number } {
+  const margin = 3_000 + measureMs + warmupMs;
+  return { softLimitMs: warmupMs + measureMs + margin / 2, measureTimeoutMs: warmupMs + measureMs + margin };
 }
 
 const HARNESS_IS_TS = import.meta.url.endsWith(".ts");
@@ -164,7 +168,7 @@ export async function listBenchmarks(file: string, options: { cwd: string }): Pr
 /** Measures one benchmark in a fresh process: warm-up, calibration (unless batchSize), samples. */
 export async function runBenchmarkProcess(request: BenchProcessRequest): Promise<BenchProcessOutcome> {
   const { file, name, timeMs, warmupMs } = request;
-  const margin = measureMarginMs(timeMs, warmupMs);
+  const { softLimitMs, measureTimeoutMs } = measureLimits(timeMs, warmupMs);
   const run = await runHarness(
     {
       mode: "run",
@@ -174,10 +178,9 @@ export async function runBenchmarkProcess(request: BenchProcessRequest): Promise
       warmupMs,
       minSamples: request.minSamples ?? DEFAULT_MIN_SAMPLES,
       ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
-      // The child stops sampling well before the runner's kill, so a slow function still reports.
-      softLimitMs: warmupMs + timeMs + margin / 2,
+      softLimitMs,
     },
-    { cwd: request.cwd, measureTimeoutMs: warmupMs + timeMs + margin, ...(request.env ? { env: request.env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
+    { cwd: request.cwd, measureTimeoutMs, ...(request.env ? { env: request.env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
   );
   const reply = finalReply(run);
   if (reply?.type === "measured") {
@@ -223,8 +226,7 @@ export async function runInterleavedProcess(request: InterleavedProcessRequest):
   const { name, timeMs, warmupMs, versions } = request;
   const first = versions[0];
   if (!first) return { state: "errored", name, error: { message: "no versions to measure" } };
-  const total = timeMs * versions.length;
-  const margin = measureMarginMs(total, warmupMs);
+  const { softLimitMs, measureTimeoutMs } = measureLimits(timeMs * versions.length, warmupMs);
   const run = await runHarness(
     {
       mode: "interleave",
@@ -236,9 +238,9 @@ export async function runInterleavedProcess(request: InterleavedProcessRequest):
       warmupMs,
       minSamples: request.minSamples ?? DEFAULT_MIN_SAMPLES,
       ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
-      softLimitMs: warmupMs + total + margin / 2,
+      softLimitMs,
     },
-    { cwd: first.cwd, measureTimeoutMs: warmupMs + total + margin, ...(request.env ? { env: request.env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
+    { cwd: first.cwd, measureTimeoutMs, ...(request.env ? { env: request.env } : {}), ...(request.signal ? { signal: request.signal } : {}) },
   );
   const reply = finalReply(run);
   if (reply?.type === "measured-set") {

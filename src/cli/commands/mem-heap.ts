@@ -14,7 +14,7 @@ import { renderTextTable } from "../../report/bench-format.js";
 import { renderJson } from "../../report/profile-report.js";
 import { createProgressPrinter, installStopSignals, reportError, usageError, writeLine, type CliIo } from "../io.js";
 import { MEM_HELP } from "./mem-help.js";
-import { parseMemTarget, parsePositive, splitAtDashes } from "./mem.js";
+import { MEM_OUTPUT_OPTIONS, parseMemTarget, parsePositive, splitAtDashes } from "./mem.js";
 
 function renderHeapSummary(file: string, s: HeapSummary): string {
   const rows = s.top.map((c) => [c.className, String(c.count), formatBytes(c.selfSize), formatBytes(c.retainedSize)]);
@@ -43,10 +43,7 @@ export async function runMemHeapCommand(sub: string, argv: string[], io: CliIo):
         repeat: { type: "string" },
         startup: { type: "string" },
         top: { type: "string" },
-        out: { type: "string" },
-        json: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
+        ...MEM_OUTPUT_OPTIONS,
       },
     });
     if (values.help) {

@@ -13,6 +13,14 @@ import { createProgressPrinter, installStopSignals, reportError, usageError, wri
 import { runMemHeapCommand } from "./mem-heap.js";
 import { MEM_HELP } from "./mem-help.js";
 
+/** The output options every mem subcommand shares. */
+export const MEM_OUTPUT_OPTIONS = {
+  out: { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** `--pid N`, `--process name`, or the command after `--`: what every mem subcommand targets. */
 export type MemTarget = { pid: number } | { process: string } | string[];
 
@@ -102,10 +110,7 @@ async function runMemWatch(argv: string[], io: CliIo): Promise<number> {
         connections: { type: "string", short: "c" },
         rate: { type: "string", short: "R" },
         "min-slope": { type: "string" },
-        out: { type: "string" },
-        json: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
+        ...MEM_OUTPUT_OPTIONS,
       },
     });
     if (values.help) {
@@ -162,10 +167,7 @@ async function runMemAlloc(argv: string[], io: CliIo): Promise<number> {
         duration: { type: "string", short: "d" },
         view: { type: "string" },
         "sampling-interval": { type: "string" },
-        out: { type: "string" },
-        json: { type: "boolean" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
+        ...MEM_OUTPUT_OPTIONS,
       },
     });
     if (values.help) {
