@@ -27,9 +27,17 @@ let round = 0;
 function runAction() {
   round++;
   for (let i = 0; i < perAction; i++) globalThis.leakyCache.push(new LeakedThing(round, i));
+  const dropped = makeGarbage();
+  // Announce only after this function has returned: the inspector can take a snapshot at
+  // any interrupt point, and one taken while a frame still holds the garbage would see it live.
+  const done = round;
+  setImmediate(() => process.stdout.write(`action ${done} done (${dropped} transient objects dropped)\n`));
+}
+
+function makeGarbage() {
   const scratch = [];
   for (let i = 0; i < perAction; i++) scratch.push(new TransientGarbage(i));
-  process.stdout.write(`action ${round} done (${scratch.length} transient objects dropped)\n`);
+  return scratch.length;
 }
 
 process.on("SIGUSR2", runAction);
