@@ -3,6 +3,8 @@
 // TransientGarbage objects that are dropped at once (garbage that must not be reported).
 // Prints "ready" once, then "action <k> done" after each action.
 //   node --inspect=127.0.0.1:0 leaky.mjs [N=1000]
+import { setImmediate } from "node:timers";
+
 const perAction = Number(process.argv[2] ?? 1000);
 
 class LeakedThing {
