@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: Linux perf (for the perf
-# collector and mixed JS/native stacks), openssl and the PostgreSQL server. Idempotent; needs
+# collector and mixed JS/native stacks), openssl, the PostgreSQL server and Chromium (the RUM
+# end-to-end tests drive the system browser through playwright-core; no browser download). Idempotent; needs
 # root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -19,6 +20,10 @@ pg_initdb() {
   return 1
 }
 pg_initdb >/dev/null || need+=(postgresql)
+# unshare and prlimit confine run_script's sandbox (an empty network namespace, memory limits).
+command -v unshare >/dev/null 2>&1 && command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
+# Debian's Chromium, driven by playwright-core (PERFSCOPE_CHROMIUM overrides the path).
+[ -x "${PERFSCOPE_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
@@ -27,4 +32,4 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-echo "install-test-deps: perf $(perf --version 2>/dev/null | awk '{print $3}'), postgres $("$(pg_initdb)" --version 2>/dev/null | awk '{print $3}'), node $(node --version)" >&2
+echo "install-test-deps: perf $(perf --version 2>/dev/null | awk '{print $3}'), postgres $("$(pg_initdb)" --version 2>/dev/null | awk '{print $3}'), $("${PERFSCOPE_CHROMIUM:-/usr/bin/chromium}" --version 2>/dev/null | tail -n 1 | awk '{print $1, $2}'), node $(node --version)" >&2

@@ -98,3 +98,15 @@ export { collectAllocationProfile, type SamplingHeapProfile, type AllocationView
 export { importFromSamplingHeapProfile, importFromHeapProfileText } from "./memory/alloc/import-sampling-heap.js";
 export { listTopAllocationSites, type AllocationSite } from "./memory/alloc/top-allocations.js";
 export { renderMemoryStatsTerminal, renderMemorySeriesTerminal, describeLeakVerdict } from "./report/memory-report.js";
+
+export * from "./web/rum/model.js";
+export { getRumData, type RumDataQuery } from "./web/rum/rum-data.js";
+export type { RumQuery, RumReport, RumMetricReport, RumStats, RumGroup, RumSlowRoute, RumAttribution as RumAttributionSummary, RumAttributionTarget, RumTrendDay, RumRegression, RumPageView, RumGroupBy, RumTimeRange } from "./web/rum/query/rum-report.js";
+export { openRumStore, DEFAULT_RUM_STORE, type OpenRumStoreOptions } from "./web/rum/open-rum-store.js";
+export { openSqliteRumStore } from "./web/rum/store/sqlite-rum-store.js";
+export { openPostgresRumStore } from "./web/rum/store/postgres-rum-store.js";
+export type { RumQuerySource } from "./web/rum/store/rum-query-source.js";
+export { startRumCollector, normalizeRoute, classifyDevice, classifyUserAgent, validateRumBeacon, type RumCollector, type RumCollectorOptions, type RumCollectorStats, type RouteRule } from "./web/rum/collect/index.js";
+export { findRumSnippetFile, type RumSnippetKind } from "./web/rum/client/snippet-files.js";
+export * from "./web/rum/crux/index.js";
+export { renderRumReportTerminal, formatRumValue, hasRumRegression } from "./report/rum-report.js";

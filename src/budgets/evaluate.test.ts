@@ -107,10 +107,10 @@ describe("evaluateBudgets: load, web and bundle", () => {
     expect(evaluateBudgets(budgets({ metric: "load.p95", max: "1s" }), { cwd }).entries[0]).toMatchObject({ status: "no-data", note: expect.stringMatching(/no load result/) });
   });
 
-  it("web vitals are no-data with a note, never a pass", () => {
+  it("web vitals without field data are no-data with a note, never a pass", () => {
     const report = evaluateBudgets(budgets({ metric: "web.lcp", page: "/", max: "2.5s" }, { metric: "web.cls", page: "/", max: 0.1 }), { cwd, load });
     expect(report.entries.map((e) => e.status)).toEqual(["no-data", "no-data"]);
-    expect(report.entries[0]!.note).toMatch(/cannot measure web vitals/);
+    expect(report.entries[0]!.note).toMatch(/no field data.*perfscope rum serve/);
     expect(report.verdict).toBe("no-data");
   });
 

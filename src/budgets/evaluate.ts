@@ -12,6 +12,7 @@ import type { LoadResult } from "../load/model.js";
 import { compileGlob, hasGlobMagic, measureBundleSize } from "./file-glob.js";
 import { compareToLimit, formatMetricValue, toMetricValue } from "./limits.js";
 import { findMetric, METRIC_IDS, type MetricDefinition } from "./metrics.js";
+import { observeWebVital } from "./web-results.js";
 import { BUDGET_REPORT_VERSION, type Budget, type BudgetEntryResult, type BudgetFile, type BudgetReport, type BudgetResults, type BudgetStatus } from "./model.js";
 
 interface Observation {
@@ -140,6 +141,18 @@ function observeBundle(budget: Budget, results: BudgetResults): Observation[] {
   ];
 }
 
+/** Web vitals from field data: the p75 of the last 24 hours, overall or for one route. */
+function observeWeb(budget: Budget, def: MetricDefinition, results: BudgetResults): Observation[] {
+  const page = budget.selector?.value ?? "*";
+  const selector = `page "${page}"`;
+  if (def.source.kind !== "web") return noData(selector, "not a web metric");
+  if (!results.web) return noData(selector, "no field data: no RUM store (.perfscope/rum.sqlite); collect it with perfscope rum serve and the snippet on your pages");
+  const o = observeWebVital(results.web, def.source.vital, page);
+  const evidence = `RUM p75, last 24 h, ${shortPath(results.cwd, results.web.source)}`;
+  if (o.value === null) return noData(selector, `no ${def.source.vital.toUpperCase()} values for ${o.route === "*" ? "any page" : `route ${o.route}`} in the last 24 h`, evidence);
+  return [{ selector, value: o.value, evidence, note: `${o.count.toLocaleString("en-US")} page views${o.route !== page && o.route !== "*" ? ` (route ${o.route})` : ""}` }];
+}
+
 /** Everything a budget's metric reads, as observations. */
 function observeMetric(budget: Budget, def: MetricDefinition, results: BudgetResults): Observation[] {
   switch (def.source.kind) {
@@ -152,7 +165,7 @@ function observeMetric(budget: Budget, def: MetricDefinition, results: BudgetRes
     case "load-throughput":
       return observeLoad(def, results);
     case "web":
-      return noData(`page "${budget.selector?.value ?? "*"}"`, "perfscope cannot measure web vitals yet (no web domain): this budget was not checked");
+      return observeWeb(budget, def, results);
     case "bundle-size":
       return observeBundle(budget, results);
   }

@@ -49,7 +49,7 @@ const web = (vital: WebVital, unit: MetricUnit, what: string): MetricDefinition 
   unit,
   source: { kind: "web", vital },
   selector: "page",
-  description: `${what} of a page (not measured yet: perfscope has no web domain)`,
+  description: `${what} of a page: p75 of real-user data over the last 24 h (perfscope rum), per route or "*"`,
 });
 
 export const METRICS: readonly MetricDefinition[] = [

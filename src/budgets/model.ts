@@ -5,6 +5,7 @@
  */
 import type { BenchComparison, BenchRun } from "../bench/model.js";
 import type { LoadResult } from "../load/model.js";
+import type { WebFieldResults } from "./web-results.js";
 
 export const BUDGET_REPORT_VERSION = 1;
 
@@ -47,9 +48,11 @@ export interface BudgetResults {
   bench?: BenchRun;
   benchComparisons?: BenchComparison[];
   load?: LoadResult;
+  /** Field data (RUM p75 over the last 24 h) for web.* budgets. */
+  web?: WebFieldResults;
   /** Root for relative globs (bundle.size) and for shortening paths in evidence. */
   cwd: string;
-  sources?: { bench?: string; benchComparisons?: string; load?: string };
+  sources?: { bench?: string; benchComparisons?: string; load?: string; web?: string };
 }
 
 export type BudgetStatus = "pass" | "fail" | "no-data";

@@ -32,7 +32,7 @@ describe("renderBudgetMarkdown", () => {
   });
 
   it("lists no-data budgets with the reason, and the evidence", () => {
-    expect(md).toMatch(/\*\*Not checked \(no data\)\*\*\n\n- `web\.lcp` page "\/": perfscope cannot measure web vitals/);
+    expect(md).toMatch(/\*\*Not checked \(no data\)\*\*\n\n- `web\.lcp` page "\/": no field data/);
     expect(md).toContain(".perfscope/runs/r-load/load-result.json");
   });
 

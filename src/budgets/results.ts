@@ -10,6 +10,7 @@ import { PerfError } from "../core/errors.js";
 import { parseJsonWithLocations } from "./json-locate.js";
 import type { BudgetResults } from "./model.js";
 import { BenchComparisonsSchema, BenchRunSchema, LoadResultSchema } from "./result-schemas.js";
+import { readWebFieldResults } from "./web-results.js";
 
 export const BENCH_RUN_FILE = "bench-run.json";
 export const BENCH_COMPARISONS_FILE = "comparisons.json";
@@ -84,9 +85,14 @@ async function addNewestFrom(results: BudgetResults, runsDir: string): Promise<v
 }
 
 /** The newest `.perfscope/runs/*-bench/bench-run.json` (with its comparisons.json) and `*-load/load-result.json`. */
-export async function findLatestResults(cwd: string): Promise<BudgetResults> {
+export async function findLatestResults(cwd: string, options: { rumStore?: string } = {}): Promise<BudgetResults> {
   const results: BudgetResults = { cwd };
   await addNewestFrom(results, join(cwd, ".perfscope", "runs"));
+  const web = await readWebFieldResults(cwd, options.rumStore);
+  if (web) {
+    results.web = web;
+    results.sources = { ...results.sources, web: web.source };
+  }
   return results;
 }
 

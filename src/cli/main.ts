@@ -8,6 +8,7 @@ import { runLoadCommand } from "./commands/load.js";
 import { runMcpCommand } from "./commands/mcp.js";
 import { runMemCommand } from "./commands/mem.js";
 import { runProfileCommand } from "./commands/profile.js";
+import { runRumCommand } from "./commands/rum.js";
 import { processIo, writeLine, type CliIo } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliIo) => Promise<number> }> = {
@@ -17,7 +18,8 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[], io: CliI
   bench: { summary: "benchmark functions, commands or git versions; compare runs with statistics", run: runBenchCommand },
   check: { summary: "check performance budgets (perfscope.budget.json) against the latest results", run: runCheckCommand },
   mem: { summary: "memory of a process, leak verdicts that survive GC, heap snapshots and allocation flame graphs", run: runMemCommand },
-  mcp: { summary: "serve perfscope to AI agents over MCP (stdio)", run: runMcpCommand },
+  rum: { summary: "real-user monitoring: beacon snippet, collector, Core Web Vitals queries, CrUX comparison", run: runRumCommand },
+  mcp: { summary: "serve perfscope to AI agents over MCP (stdio or HTTP), with a run_script sandbox", run: runMcpCommand },
 };
 
 const MAIN_HELP = `perfscope ${PERFSCOPE_VERSION} — measure, find the bottleneck, prove it with numbers
@@ -38,7 +40,10 @@ Examples:
   perfscope bench --versions v1.0.0,v1.1.0,HEAD
   perfscope check --format markdown
   perfscope mem watch -d 60s --load http://127.0.0.1:3000/ -- node server.js
+  perfscope rum serve --port 8787 --origin https://shop.example
+  perfscope rum query --metric lcp --group-by route
   perfscope mcp
+  perfscope mcp --http 0
 
 Exit codes: 0 ok · 1 a threshold failed · 2 usage error · 3 runtime error.`;
 

@@ -25,7 +25,7 @@ export function redactPostgresUrl(url: string): string {
   }
 }
 
-function describePgError(error: unknown, url: string): unknown {
+export function describePgError(error: unknown, url: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   const where = { url };
   const detail = error instanceof Error ? error.message : String(error);

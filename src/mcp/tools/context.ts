@@ -13,13 +13,16 @@ export interface ToolContext {
   runDir(kind: string, out?: string): string;
   /** An input file path, relative to the root; a path that leaves the root is refused. */
   resolvePath(path: string): string;
+  /** The RUM store the server reads (the operator's choice, never the agent's): a SQLite path or postgres:// URL; default .perfscope/rum.sqlite under the root. */
+  rumStore?: string;
 }
 
-export function createToolContext(root: string): ToolContext {
+export function createToolContext(root: string, options: { rumStore?: string } = {}): ToolContext {
   const runsRoot = join(resolve(root), ".perfscope", "runs");
   let counter = 0;
   return {
     root: resolve(root),
+    ...(options.rumStore ? { rumStore: options.rumStore } : {}),
     runDir(kind, out) {
       // A counter keeps two calls in the same millisecond apart.
       if (out === undefined) return join(runsRoot, `${formatRunStamp(new Date())}-${kind}-${++counter}`);

@@ -1,0 +1,169 @@
+// Benchmark: the RUM collector's ingest rate and memory, and the p75 query over 1M beacons.
+//
+//   npm run build && node bench/rum-ingest.mjs [--duration 15] [--connections 64] [--workers 1]
+//       [--beacons 1000000] [--dist dist] [--skip-query]
+//
+// Ingest: `perfscope rum serve` runs as its own process (the real CLI, SQLite store in a temp
+// folder, rate limit off: the flood comes from one IP), fed by worker threads of undici clients
+// (bench/fixtures/beacon-flood.mjs) with a fresh beacon per request (unique page view, one of 50 routes, 3–5 metrics with
+// attribution, like the snippet's beacons). Beacons/s = 204 answers per second; every one was
+// committed before it was answered. Peak RSS is the collector's VmHWM from /proc. For scale,
+// the same generator is run against a do-nothing Node server (reads the body, answers 204):
+// the ceiling of this generator on this machine.
+// Query: 1M beacons are written straight through the store (24 h, 50 routes, 3 devices, 4
+// connections), then getRumData p75 of LCP over 24 h is timed (median of 15, after one warm
+// call), alone and grouped by route.
+// Results go to bench/results/rum-ingest.json.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { floodBeacons } from "./fixtures/beacon-flood.mjs";
+import { makeBeaconPayload } from "./fixtures/rum-beacons.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..");
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: "string", default: "15" },
+    connections: { type: "string", default: "64" },
+    workers: { type: "string", default: "1" },
+    beacons: { type: "string", default: "1000000" },
+    dist: { type: "string", default: path.join(repo, "dist") },
+    "skip-query": { type: "boolean", default: false },
+  },
+});
+const dist = path.resolve(args.dist);
+const distUrl = (rel) => pathToFileURL(path.join(dist, rel)).href;
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+
+const beaconModule = pathToFileURL(path.join(here, "fixtures", "rum-beacons.mjs")).href;
+const workers = Number(args.workers);
+
+function drive(url) {
+  return floodBeacons({ url, seconds: duration, connections, workers, bodyModule: beaconModule });
+}
+
+/** utime + stime of a process, in seconds (clock ticks are 100 Hz on Linux). */
+function readCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function readVmHwmMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+async function measureCeiling() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(204).end());
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const result = await drive(`http://127.0.0.1:${server.address().port}/rum`);
+  await new Promise((r) => server.close(r));
+  return { rps: result.ok / duration, errors: result.errors, non2xx: result.non2xx };
+}
+
+async function measureIngest(dir) {
+  const store = path.join(dir, "rum.sqlite");
+  const child = spawn(process.execPath, [path.join(dist, "cli/main.js"), "rum", "serve", "--port", "0", "--rate", "0", "--json", "--store", store], { stdio: ["ignore", "pipe", "inherit"] });
+  const listening = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.includes("listening"));
+      if (line) resolve(JSON.parse(line).beacons);
+    });
+    child.once("exit", (code) => reject(new Error(`collector exited with ${code}: ${out}`)));
+  });
+  const cpuBefore = readCpuSeconds(child.pid);
+  const result = await drive(listening);
+  const cpuSeconds = readCpuSeconds(child.pid) - cpuBefore;
+  const peakRssMb = readVmHwmMb(child.pid);
+  const stopped = new Promise((resolve) => {
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.once("exit", () => resolve(out.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.stopped)));
+  });
+  child.kill("SIGINT");
+  const summary = await stopped;
+  return { beaconsPerSecond: result.ok / duration, answered2xx: result.ok, non2xx: result.non2xx, statusCodes: result.statusCodes, errors: result.errors, latencyP99Ms: result.p99Ms, collectorCpuSeconds: cpuSeconds, cpuMicrosecondsPerBeacon: (cpuSeconds * 1e6) / result.ok, beaconsPerCpuSecond: result.ok / cpuSeconds, peakRssMb, kept: summary?.accepted, eventsWritten: summary?.eventsWritten };
+}
+
+async function measureQuery(dir, beacons) {
+  const { openSqliteRumStore } = await import(distUrl("web/rum/store/sqlite-rum-store.js"));
+  const { getRumData } = await import(distUrl("web/rum/query/get-rum-data.js"));
+  const store = await openSqliteRumStore(path.join(dir, "query.sqlite"));
+  const now = Date.now();
+  const started = performance.now();
+  let batch = [];
+  for (let i = 0; i < beacons; i++) {
+    const beacon = makeBeaconPayload();
+    const ts = now - Math.floor((i / beacons) * 23 * 3_600_000) - 60_000;
+    const route = `/p/${i % 50}/:id`;
+    for (const m of beacon.metrics) {
+      batch.push({ ts, pageId: beacon.pageId, metric: m.name, value: m.value, rating: "good", route, url: `https://shop.example${route}`, device: beacon.device, connection: beacon.connection, navigationType: "navigate", ...(m.attribution.target ? { target: m.attribution.target } : {}), attribution: m.attribution });
+    }
+    if (batch.length >= 2000) {
+      await store.insertEvents(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await store.insertEvents(batch);
+  const loadSeconds = (performance.now() - started) / 1000;
+  const time = async (query) => {
+    await getRumData(store, query);
+    const runs = [];
+    for (let i = 0; i < 15; i++) {
+      const t = performance.now();
+      await getRumData(store, query);
+      runs.push(performance.now() - t);
+    }
+    runs.sort((a, b) => a - b);
+    return { medianMs: runs[7], minMs: runs[0], maxMs: runs[14] };
+  };
+  const p75 = await time({ metric: "LCP", timeRange: "24h", now, limit: 20 });
+  const byRoute = await time({ metric: "LCP", timeRange: "24h", groupBy: "route", now });
+  const check = await getRumData(store, { metric: "LCP", timeRange: "24h", now });
+  await store.close();
+  return { beacons, loadSeconds, lcpCount: check.metrics.LCP.count, lcpP75: check.metrics.LCP.p75, p75Query: p75, p75ByRouteQuery: byRoute };
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "perfscope-rum-bench-"));
+try {
+  process.stderr.write(`rum-ingest: generator ceiling (do-nothing server), ${duration} s…\n`);
+  const ceiling = await measureCeiling();
+  process.stderr.write(`rum-ingest: perfscope rum serve, ${duration} s, ${connections} connections…\n`);
+  const ingest = await measureIngest(dir);
+  process.stderr.write(`rum-ingest: ${ingest.beaconsPerSecond.toFixed(0)} beacons/s, peak RSS ${ingest.peakRssMb.toFixed(0)} MB\n`);
+  let query = null;
+  if (!args["skip-query"]) {
+    process.stderr.write(`rum-ingest: loading ${Number(args.beacons).toLocaleString("en-US")} beacons for the query benchmark…\n`);
+    query = await measureQuery(dir, Number(args.beacons));
+    process.stderr.write(`rum-ingest: p75 query ${query.p75Query.medianMs.toFixed(1)} ms (median of 15)\n`);
+  }
+  const result = {
+    benchmark: "rum-ingest",
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+    method: "collector = `perfscope rum serve` (own process, SQLite store, rate limit off); load = undici clients in worker threads of the bench process, a unique beacon (3–5 metrics) per request; ceiling = the same load against a do-nothing Node HTTP server",
+    targets: { beaconsPerSecond: 20_000, peakRssMb: 200, p75QueryMs: 100 },
+    generatorCeiling: ceiling,
+    ingest,
+    ingestShareOfCeiling: ingest.beaconsPerSecond / ceiling.rps,
+    query,
+  };
+  mkdirSync(path.join(here, "results"), { recursive: true });
+  writeFileSync(path.join(here, "results", "rum-ingest.json"), JSON.stringify(result, null, 2) + "\n");
+  process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

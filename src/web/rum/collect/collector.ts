@@ -1,0 +1,244 @@
+/**
+ * The RUM collector: a public HTTP endpoint that takes beacons from browsers, checks them,
+ * and stores one event per metric. Hostile input gets a 4xx and never reaches the store;
+ * overload gets 429 (per IP) or 503 (queue full) instead of growing memory.
+ *
+ * Durability: a beacon is answered 204 only after the batch holding its events committed
+ * (`insertEvents` resolved). With the SQLite store in WAL mode, durability "normal"
+ * (synchronous=NORMAL) keeps every acknowledged beacon through a crash of the collector
+ * (SIGKILL, OOM kill): the commit is in the WAL file in the OS page cache. Only a crash of
+ * the machine itself (power loss, kernel panic) can lose the last commits; durability
+ * "full" (an fsync per commit) closes that gap at the cost of throughput.
+ */
+import { isUtf8 } from "node:buffer";
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { PerfError } from "../../../core/errors.js";
+import { createBatchWriter } from "./batch-writer.js";
+import { buildRumEvents } from "./build-events.js";
+import { classifyDevice } from "./classify-device.js";
+import { clientAddress, decideCorsOrigin, isAcceptedContentType, NO_CONTENT_HEADERS, sendError, sendJson, withCors, type RejectReason } from "./collector-http.js";
+import { resolveCollectorOptions, type RumCollectorOptions } from "./collector-options.js";
+import { normalizeRoute } from "./normalize-route.js";
+import { createIpRateLimiter } from "./rate-limiter.js";
+import { discardBody, readBody, type BodyOutcome } from "./read-body.js";
+import { loadSnippetAsset, serveSnippetAsset, SNIPPET_PATH, type SnippetAsset } from "./snippet-asset.js";
+import { validateRumBeacon } from "./validate-beacon.js";
+
+export type { RumCollectorOptions } from "./collector-options.js";
+
+export interface RumCollectorStats {
+  /** Beacons answered 204 (their events committed). */
+  accepted: number;
+  /** Requests turned away with a 4xx, by reason. */
+  rejected: Record<RejectReason, number>;
+  /** Beacons answered 503 because the write queue was full. */
+  shed: number;
+  /** Beacons answered 503 because the write holding them failed. */
+  writeFailed: number;
+  eventsWritten: number;
+  batches: number;
+  failedBatches: number;
+  /** Events waiting for, or in, a write now. */
+  queuedEvents: number;
+  /** IPs with a rate-limit bucket now. */
+  trackedIps: number;
+}
+
+export interface RumCollector {
+  /** Base URL, e.g. "http://127.0.0.1:43210" (beacons go to url + path). */
+  url: string;
+  port: number;
+  stats(): RumCollectorStats;
+  /** Stops accepting, writes what is queued, resolves once written. Does not close the store. */
+  close(): Promise<void>;
+}
+
+/** How long close() lets open requests finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 5000;
+const BEACON_METHODS = { allow: "POST, OPTIONS" } as const;
+const GET_ONLY = { allow: "GET" } as const;
+const PREFLIGHT_HEADERS: OutgoingHttpHeaders = {
+  "access-control-allow-methods": "POST, OPTIONS",
+  "access-control-allow-headers": "Content-Type",
+  "access-control-max-age": "86400",
+};
+
+function newRejectCounters(): Record<RejectReason, number> {
+  return { invalid: 0, "too-large": 0, "rate-limited": 0, origin: 0, method: 0, "media-type": 0, "not-found": 0, aborted: 0 };
+}
+
+/** Starts the collector and resolves once it listens. Throws PerfError("USAGE") on bad options or a busy port. */
+export async function startRumCollector(options: RumCollectorOptions): Promise<RumCollector> {
+  const o = resolveCollectorOptions(options);
+  const snippet: SnippetAsset | undefined = o.serveSnippet === undefined ? undefined : await loadSnippetAsset(o.serveSnippet);
+  const limiter = o.rateLimit === false ? undefined : createIpRateLimiter(o.rateLimit);
+  const writer = createBatchWriter({ store: o.store, maxEvents: o.maxBatchEvents, maxDelayMs: o.maxBatchDelayMs, maxQueuedEvents: o.maxQueuedEvents, onError: o.onError });
+  const cors = { allowed: o.allowedOrigins, anyOrigin: o.anyOrigin };
+  const rejected = newRejectCounters();
+  const counts = { accepted: 0, shed: 0, writeFailed: 0 };
+  let closing = false;
+
+  function reject(res: ServerResponse, status: number, reason: RejectReason, message: string, headers?: OutgoingHttpHeaders): void {
+    rejected[reason]++;
+    sendError(res, status, message, closing ? { ...headers, connection: "close" } : headers);
+  }
+
+  function shed(req: IncomingMessage, res: ServerResponse, allowOrigin: string | undefined): void {
+    counts.shed++;
+    discardBody(req);
+    sendError(res, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+  }
+
+  function handleBody(req: IncomingMessage, res: ServerResponse, allowOrigin: string | undefined, outcome: BodyOutcome): void {
+    if (outcome.kind === "aborted") {
+      rejected.aborted++;
+      return;
+    }
+    if (outcome.kind === "too-large") {
+      reject(res, 413, "too-large", `body: larger than ${o.maxBodyBytes} bytes`, withCors({ connection: "close" }, allowOrigin));
+      return;
+    }
+    const body = outcome.body;
+    const invalid = (message: string): void => reject(res, 400, "invalid", message, withCors({}, allowOrigin));
+    if (body.length === 0) return invalid("body: empty");
+    if (!isUtf8(body)) return invalid("body: not valid UTF-8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+      return invalid("body: not valid JSON");
+    }
+    const check = validateRumBeacon(parsed);
+    if (!check.ok) return invalid(check.error);
+    const payload = check.payload;
+    const where = normalizeRoute(payload.url, o.routeRules);
+    if (where === null) return invalid("url: not a valid http(s) URL");
+    const events = buildRumEvents(payload, where, classifyDevice(req.headers, payload.device), Date.now());
+    const queued = writer.enqueue(events, (committed) => {
+      if (committed) counts.accepted++;
+      else counts.writeFailed++;
+      if (res.destroyed) return;
+      if (committed) {
+        res.writeHead(204, closing ? withCors({ ...NO_CONTENT_HEADERS, connection: "close" }, allowOrigin) : withCors(NO_CONTENT_HEADERS, allowOrigin));
+        res.end();
+      } else {
+        sendError(res, 503, "store write failed: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+      }
+    });
+    if (!queued) {
+      counts.shed++;
+      sendError(res, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+    }
+  }
+
+  function handleBeacon(req: IncomingMessage, res: ServerResponse): void {
+    const allowOrigin = decideCorsOrigin(req, cors);
+    if (allowOrigin === false) {
+      discardBody(req);
+      return reject(res, 403, "origin", "origin not allowed");
+    }
+    if (limiter !== undefined) {
+      const wait = limiter.take(clientAddress(req, o.trustProxy), Date.now());
+      if (wait > 0) {
+        discardBody(req);
+        return reject(res, 429, "rate-limited", "too many beacons from this address", withCors({ "retry-after": String(wait) }, allowOrigin));
+      }
+    }
+    if (!isAcceptedContentType(req.headers["content-type"])) {
+      discardBody(req);
+      return reject(res, 415, "media-type", "content-type: expected text/plain or application/json", withCors({}, allowOrigin));
+    }
+    // Shed before reading: a full queue means the body would only be thrown away.
+    if (!writer.hasRoom(1)) return shed(req, res, allowOrigin);
+    readBody(req, o.maxBodyBytes, (outcome) => handleBody(req, res, allowOrigin, outcome));
+  }
+
+  function handlePreflight(req: IncomingMessage, res: ServerResponse): void {
+    const allowOrigin = decideCorsOrigin(req, cors);
+    if (allowOrigin === false) return reject(res, 403, "origin", "origin not allowed");
+    res.writeHead(204, allowOrigin === undefined ? NO_CONTENT_HEADERS : withCors(PREFLIGHT_HEADERS, allowOrigin));
+    res.end();
+  }
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const target = req.url ?? "/";
+    const q = target.indexOf("?");
+    const path = q === -1 ? target : target.slice(0, q);
+    const method = req.method;
+    if (path === o.path) {
+      if (method === "POST") return handleBeacon(req, res);
+      if (method === "OPTIONS") return handlePreflight(req, res);
+      return reject(res, 405, "method", `method ${String(method).slice(0, 16)} not allowed`, BEACON_METHODS);
+    }
+    const known = path === "/healthz" || (path === SNIPPET_PATH && snippet !== undefined);
+    if (method !== "GET") {
+      if (known || (method !== "POST" && method !== "OPTIONS")) {
+        return reject(res, 405, "method", `method ${String(method).slice(0, 16)} not allowed`, known ? GET_ONLY : BEACON_METHODS);
+      }
+      return reject(res, 404, "not-found", "not found");
+    }
+    if (path === "/healthz") return sendJson(res, 200, { ok: !closing, ...stats() });
+    if (snippet !== undefined && path === SNIPPET_PATH) return serveSnippetAsset(req, res, snippet);
+    reject(res, 404, "not-found", "not found");
+  }
+
+  function stats(): RumCollectorStats {
+    const w = writer.stats();
+    return {
+      ...counts,
+      rejected: { ...rejected },
+      eventsWritten: w.eventsWritten,
+      batches: w.batches,
+      failedBatches: w.failedBatches,
+      queuedEvents: w.queuedEvents,
+      trackedIps: limiter?.size() ?? 0,
+    };
+  }
+
+  const server = createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (error) {
+      o.onError(error);
+      sendError(res, 500, "internal error");
+    }
+  });
+  server.maxConnections = o.maxConnections;
+  // Slow clients may hold a connection only so long (slowloris).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, o.host, o.port);
+  const host = o.host.includes(":") ? `[${o.host}]` : o.host;
+
+  async function close(): Promise<void> {
+    if (closing) return;
+    closing = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // Requests still open wait for their batch: write it now rather than after the linger.
+    const flushed = writer.drain();
+    const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(grace);
+    await flushed;
+    await writer.drain();
+  }
+
+  return { url: `http://${host}:${port}`, port, stats, close };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const code = error.code === "EACCES" ? "PERMISSION_DENIED" : "USAGE";
+      reject(new PerfError(code, `RUM collector: cannot listen on ${host}:${port}: ${error.message}`, {
+        where: { url: `http://${host}:${port}` },
+        hint: error.code === "EADDRINUSE" ? "Another process holds the port: pick another with --port, or 0 for a free one." : "Check --host and --port.",
+        cause: error,
+      }));
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
