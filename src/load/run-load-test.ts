@@ -17,6 +17,12 @@ function modelOf(plan: LoadPlan): LoadResult["model"] {
     : { kind: "open", rate: plan.peakRate, arrival: plan.arrival, connections: plan.connections };
 }
 
+/**
+ * Runs one load test (closed model with `connections`, or open model at
+ * `requestsPerSecond`) for `duration`, `stages` or `maxRequests`, in worker threads whose
+ * HDR histograms are merged: latency percentiles, throughput, errors by kind, thresholds
+ * and findings.
+ */
 export async function runLoadTest(options: LoadOptions): Promise<LoadResult> {
   const plan = planLoadTest(options);
   // A malformed threshold is a usage error: say so before the run, not after it.

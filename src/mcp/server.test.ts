@@ -41,6 +41,19 @@ describe("perfscope mcp (stdio, built server)", () => {
     }
   });
 
+  it("lets an agent find an API function and read only its domain's declarations", async () => {
+    const result = await client.callTool({ name: "search_api", arguments: { query: "detect leak" } });
+    expect(result.isError).toBeFalsy();
+    const matches = (result.structuredContent as { matches: Array<{ name: string; resource: string }> }).matches;
+    expect(matches[0]?.name).toBe("detectLeak");
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toContain(matches[0]!.resource);
+    const read = await client.readResource({ uri: matches[0]!.resource });
+    const text = (read.contents[0] as { text: string }).text;
+    expect(text).toContain("export declare function detectLeak(");
+    expect(text).not.toContain("export declare function runLoadTest(");
+  });
+
   it("profiles the bundled example and names its planted hotspot first, with links not samples", async () => {
     const result = await client.callTool({ name: "profile", arguments: { target: ["node", join(repo, "examples", "hotspot.js")] } }, undefined, { timeout: 60_000 });
     expect(result.isError).toBeFalsy();

@@ -1,0 +1,166 @@
+// Benchmark: bytes an agent reads with code execution against bytes of the raw data it
+// would otherwise pull into its context, for the brief's five tasks.
+//
+//   node --import tsx bench/mcp-bytes.mjs
+//
+// Each task runs its shipped skill through run_skill (run_script with `args`) on a real MCP
+// server (in process, SDK client over the in-memory transport) against a real local target:
+//   1. top-bottlenecks      examples/hotspot.js (~2 s at 1 kHz)
+//        raw: every sample as the brief's example reads it ({ function, file, line, stack, duration });
+//        the run's .cpuprofile is reported too
+//   2. version-regressions  a 3-tag git repo, v1.1.0 renders 3× slower (default 10 rounds × 200 ms)
+//        raw: every sample of every version (the three bench-run.json files)
+//   3. memory-leak          a server keeping ~1 KB/request, 60 s at 300 req/s, sampled every 250 ms
+//        raw: the memory series JSON
+//   4. core-web-vitals      a RUM store of 10,000 page views over 24 h
+//        raw: the 10,000 page views getRumData returns with sampleSize 10000, as JSON
+//   5. breaking-point       a server with 8 slots of 20 ms; levels 2..32 connections, 5 s each
+//        raw: each level's load result with its latencies as a list (the brief's `latencies`),
+//        rebuilt from the run's HDR histograms (one value per completed request, µs → ms)
+// "text" is the text content the agent reads (what the script printed); "returned" is the
+// whole tool result as JSON (text + resource links + structuredContent, which repeats the
+// text for clients that read structured results). ratio = raw / text; ratio vs the whole
+// result is reported too.
+// Results go to bench/results/mcp-bytes.json.
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { makeVersionedRepo } from "./fixtures/versioned-repo.mjs";
+import { startScriptServer, NO_ACCESS } from "../src/mcp/skills/test-helpers/script-server.ts";
+import { startSlowAboveConcurrencyServer } from "../src/load/test-servers/index.ts";
+import { openRumStore } from "../src/web/rum/open-rum-store.ts";
+import { getRumData } from "../src/web/rum/query/get-rum-data.ts";
+import { rateRumValue } from "../src/web/rum/model.ts";
+import { importProfileFile } from "../src/profile/import/index.ts";
+import { listSamples } from "../src/profile/model.ts";
+import { decodeHistogram } from "../src/load/histogram.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..");
+const hotspot = path.join(repo, "examples", "hotspot.js");
+const memoryServer = path.join(repo, "src", "mcp", "skills", "test-programs", "memory-server.mjs");
+const TARGET_RATIO = 50;
+
+async function reservePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Runs a skill; returns its text, the result's size, and the sizes of the workspace files matching `raw`. */
+async function runSkill(server, name, args, raw) {
+  const t0 = performance.now();
+  const result = await server.client.callTool({ name: "run_skill", arguments: { name, args } }, undefined, { timeout: 600_000 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (result.isError) throw new Error(`${name} failed: ${JSON.stringify(result.content).slice(0, 2000)}`);
+  const text = result.content.filter((c) => c.type === "text").map((c) => c.text).join("\n");
+  const workspace = result.structuredContent.workspace;
+  const rawFiles = result.structuredContent.files.filter((f) => raw.test(f.path));
+  const rawBytes = rawFiles.reduce((sum, f) => sum + statSync(path.join(workspace, f.path)).size, 0);
+  return { text, workspace, textBytes: Buffer.byteLength(text), returnedBytes: Buffer.byteLength(JSON.stringify(result)), rawBytes, rawFiles: rawFiles.map((f) => f.path), seconds };
+}
+
+async function fillRumStore(root, views) {
+  const store = await openRumStore(undefined, { cwd: root });
+  const events = [];
+  const now = Date.now() - 60_000;
+  const routes = ["/checkout", "/product/:id", "/"];
+  for (let i = 0; i < views; i++) {
+    const route = routes[i % routes.length];
+    const base = { ts: now - i * 8_000, pageId: `pv-${i}`, route, url: `https://shop.example${route}`, device: i % 2 ? "mobile" : "desktop", connection: "4g", navigationType: "navigate" };
+    const lcp = route === "/checkout" ? 4200 + (i % 50) * 12 : 1200 + (i % 50) * 10;
+    const inp = 80 + (i % 60);
+    const cls = (i % 10) / 200;
+    events.push({ ...base, metric: "LCP", value: lcp, rating: rateRumValue("LCP", lcp) });
+    events.push({ ...base, metric: "INP", value: inp, rating: rateRumValue("INP", inp) });
+    events.push({ ...base, metric: "CLS", value: cls, rating: rateRumValue("CLS", cls) });
+  }
+  await store.insertEvents(events);
+  return store;
+}
+
+const tasks = [];
+const cleanup = [];
+try {
+  {
+    const s = await startScriptServer({ policy: { ...NO_ACCESS, allowedCommands: [`node ${hotspot}`] } });
+    cleanup.push(s.close);
+    const r = await runSkill(s, "top-bottlenecks", { command: ["node", hotspot] }, /\.cpuprofile$/);
+    const workspace = r.workspace;
+    const profile = await importProfileFile(path.join(workspace, r.rawFiles[0]));
+    r.cpuprofileBytes = r.rawBytes;
+    r.rawBytes = Buffer.byteLength(JSON.stringify(listSamples(profile).map((x) => ({ function: x.function, file: x.file, line: x.line, stack: x.stack, duration: x.duration }))));
+    tasks.push({ task: "top-bottlenecks", raw: `every sample (${profile.samples.stack.length}) with function, file:line, stack and duration, as JSON; the .cpuprofile alone is cpuprofileBytes`, ...r });
+  }
+  {
+    const root = mkdtempSync(path.join(os.tmpdir(), "perfscope-bytes-versions-"));
+    cleanup.push(() => rmSync(root, { recursive: true, force: true }));
+    makeVersionedRepo(root, [{ tag: "v1.0.0" }, { tag: "v1.1.0", scale: { render_time: 300 } }, { tag: "v1.2.0" }]);
+    const s = await startScriptServer({ root });
+    cleanup.push(s.close);
+    const r = await runSkill(s, "version-regressions", { versions: ["v1.0.0", "v1.1.0", "v1.2.0"] }, /^versions\/.*\.bench-run\.json$/);
+    tasks.push({ task: "version-regressions", raw: "every sample of every version (3 bench-run.json, 3 benchmarks, default 10 rounds × 200 ms)", ...r });
+  }
+  {
+    const port = await reservePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const command = ["node", "--max-old-space-size=64", memoryServer, String(port), "leak"];
+    const s = await startScriptServer({ policy: { ...NO_ACCESS, allowedCommands: [command.slice(0, 3).join(" ")], allowedTargets: [origin] } });
+    cleanup.push(s.close);
+    const r = await runSkill(s, "memory-leak", { command, load: `${origin}/`, duration: 60, requestsPerSecond: 300 }, /^memory\/memory-series\.json$/);
+    tasks.push({ task: "memory-leak", raw: "the memory series (60 s at 250 ms) as JSON", ...r });
+  }
+  {
+    const s = await startScriptServer();
+    cleanup.push(s.close);
+    const store = await fillRumStore(s.root, 10_000);
+    const report = await getRumData(store, { metric: "core_web_vitals", timeRange: "24h", sampleSize: 10_000 });
+    await store.close();
+    const r = await runSkill(s, "core-web-vitals", { sampleSize: 10_000 }, /^$/);
+    r.rawBytes = Buffer.byteLength(JSON.stringify(report.samples));
+    tasks.push({ task: "core-web-vitals", raw: `the ${report.samples.length} page views (getRumData sampleSize 10000) as JSON`, ...r });
+  }
+  {
+    const target = await startSlowAboveConcurrencyServer({ concurrency: 8, serviceMs: 20 });
+    cleanup.push(() => target.close());
+    const s = await startScriptServer({ policy: { ...NO_ACCESS, allowedTargets: [new URL(target.url).origin] } });
+    cleanup.push(s.close);
+    const r = await runSkill(s, "breaking-point", { target: target.url, levels: [2, 4, 8, 16, 32], levelDuration: "5s" }, /^breaking-point\/load-results\.json$/);
+    const levels = JSON.parse(readFileSync(path.join(r.workspace, r.rawFiles[0]), "utf8"));
+    const withLatencies = levels.map(({ level, result }) => {
+      const h = decodeHistogram(result.histogram);
+      const n = result.requests.completed;
+      const latencies = Array.from({ length: n }, (_, k) => Math.round(h.getValueAtPercentile((100 * (k + 0.5)) / n) / 10) / 100);
+      return { level, result: { ...result, histogram: undefined, latencies } };
+    });
+    r.loadResultsFileBytes = r.rawBytes;
+    r.rawBytes = Buffer.byteLength(JSON.stringify(withLatencies));
+    tasks.push({ task: "breaking-point", raw: `every level's load result with its ${withLatencies.reduce((n, l) => n + l.result.latencies.length, 0)} latencies as a list (ms); the saved results file (histograms compressed) is loadResultsFileBytes`, ...r });
+  }
+} finally {
+  for (const f of cleanup.reverse()) await f();
+}
+
+for (const t of tasks) {
+  t.ratio = Math.round((t.rawBytes / t.textBytes) * 10) / 10;
+  t.ratioWholeResult = Math.round((t.rawBytes / t.returnedBytes) * 10) / 10;
+  t.meetsTarget = t.ratio >= TARGET_RATIO;
+  console.log(`\n== ${t.task} (${t.seconds.toFixed(1)} s): text ${t.textBytes} B (whole result ${t.returnedBytes} B) vs raw ${t.rawBytes} B → ${t.ratio}× (whole result ${t.ratioWholeResult}×)\n${t.text}`);
+}
+const out = {
+  benchmark: "mcp-bytes",
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? "unknown", node: process.version },
+  method:
+    "Each of the brief's five tasks runs as its shipped skill through run_skill on an in-process MCP server against a real local target. returnedBytes = the whole tool result as JSON (text, resource links, structuredContent); textBytes = its text content; rawBytes = the raw data an agent would otherwise read for the same conclusion, in the shape the brief's examples read it (see each task's raw). ratio = rawBytes / textBytes (what the agent reads); ratioWholeResult = rawBytes / returnedBytes.",
+  targetRatio: TARGET_RATIO,
+  tasks: tasks.map(({ text, workspace: _w, ...t }) => ({ ...t, seconds: Math.round(t.seconds * 10) / 10, output: text })),
+};
+mkdirSync(path.join(here, "results"), { recursive: true });
+writeFileSync(path.join(here, "results", "mcp-bytes.json"), JSON.stringify(out, null, 2) + "\n");
+console.log(`\nwritten bench/results/mcp-bytes.json; all ≥ ${TARGET_RATIO}×: ${tasks.every((t) => t.meetsTarget)}`);
