@@ -31,12 +31,14 @@ export interface ScriptToolsOptions {
 
 export const OUTPUT_CAP_BYTES = 16 * 1024;
 
-/** The structured result of run_script and run_skill. */
+/**
+ * The structured result of run_script and run_skill. What the script printed is the text
+ * content only: repeating it here would double what an agent's context receives.
+ */
 export const scriptOutputShape = {
   state: z.enum(["ok", "error", "timeout", "memory", "denied", "cancelled"]),
-  output: z.string().describe(`what the script printed, capped at ${OUTPUT_CAP_BYTES} bytes`),
   truncated: z.boolean(),
-  outputBytes: z.number().describe("bytes printed in total, including what the cap dropped"),
+  outputBytes: z.number().describe(`bytes printed in total (the text content; capped at ${OUTPUT_CAP_BYTES} bytes), including what the cap dropped`),
   durationMs: z.number(),
   workspace: z.string(),
   files: z.array(z.object({ path: z.string(), bytes: z.number() })).describe("written files, relative to workspace (each also a resource link)"),
@@ -119,7 +121,6 @@ export function buildScriptToolResult(result: ScriptResult, workspace: string) {
     ],
     structuredContent: {
       state: result.state,
-      output: result.output,
       truncated: result.truncated,
       outputBytes: result.outputBytes,
       durationMs: result.durationMs,

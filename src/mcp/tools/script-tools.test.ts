@@ -37,6 +37,7 @@ describe.concurrent("run_script (MCP)", () => {
     expect(textOf(r)).toBe("heaviest: parse function\n");
     const st = r.structuredContent!;
     expect(st.state).toBe("ok");
+    expect(JSON.stringify(st)).not.toContain("heaviest"); // the output travels once, as text
     const workspace = st.workspace as string;
     expect(workspace.startsWith(join(s.root, ".perfscope", "runs") + sep)).toBe(true);
     expect(workspace).toMatch(/-script-\d+$/);
