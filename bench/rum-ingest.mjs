@@ -1,6 +1,6 @@
 // Benchmark: the RUM collector's ingest rate and memory, and the p75 query over 1M beacons.
 //
-//   npm run build && node bench/rum-ingest.mjs [--duration 15] [--connections 64] [--workers 1]
+//   npm run build && node bench/rum-ingest.mjs [--duration 15] [--connections 256] [--workers 1] [--generator perfscope|undici] [--bodies 60000]
 //       [--beacons 1000000] [--dist dist] [--skip-query]
 //
 // Ingest: `perfscope rum serve` runs as its own process (the real CLI, SQLite store in a temp
@@ -23,15 +23,17 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { floodBeacons } from "./fixtures/beacon-flood.mjs";
-import { makeBeaconPayload } from "./fixtures/rum-beacons.mjs";
+import { makeBeacon, makeBeaconPayload } from "./fixtures/rum-beacons.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
 const { values: args } = parseArgs({
   options: {
     duration: { type: "string", default: "15" },
-    connections: { type: "string", default: "64" },
+    connections: { type: "string", default: "256" },
     workers: { type: "string", default: "1" },
+    generator: { type: "string", default: "perfscope" },
+    bodies: { type: "string", default: "60000" },
     beacons: { type: "string", default: "1000000" },
     dist: { type: "string", default: path.join(repo, "dist") },
     "skip-query": { type: "boolean", default: false },
@@ -45,8 +47,20 @@ const connections = Number(args.connections);
 const beaconModule = pathToFileURL(path.join(here, "fixtures", "rum-beacons.mjs")).href;
 const workers = Number(args.workers);
 
-function drive(url) {
-  return floodBeacons({ url, seconds: duration, connections, workers, bodyModule: beaconModule });
+/**
+ * The load. "perfscope": perfscope's own load engine (raw HTTP/1.1 transport, ~11 µs of CPU
+ * per request) POSTing a mix of `bodies` distinct beacons, so the generator leaves the
+ * collector most of the two cores; a beacon can repeat after that many (the store keeps
+ * both; the fold counts the page view once). "undici": undici clients with a fresh beacon
+ * per request (~3× the generator CPU).
+ */
+let mix;
+async function drive(url) {
+  if (args.generator === "undici") return floodBeacons({ url, seconds: duration, connections, workers, bodyModule: beaconModule });
+  const { runLoadTest } = await import(distUrl("load/run-load-test.js"));
+  mix ??= Array.from({ length: Number(args.bodies) }, () => ({ method: "POST", body: makeBeacon(), headers: { "content-type": "text/plain;charset=UTF-8" } }));
+  const r = await runLoadTest({ target: url, requests: mix, concurrency: connections, duration, workers });
+  return { ok: r.requests.ok, errors: r.requests.errors, non2xx: r.requests.completed - r.requests.ok, statusCodes: r.statusCodes, p99Ms: r.latency.p99, generatorCpu: r.generator.cpu };
 }
 
 /** utime + stime of a process, in seconds (clock ticks are 100 Hz on Linux). */
@@ -69,7 +83,7 @@ async function measureCeiling() {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const result = await drive(`http://127.0.0.1:${server.address().port}/rum`);
   await new Promise((r) => server.close(r));
-  return { rps: result.ok / duration, errors: result.errors, non2xx: result.non2xx };
+  return { rps: result.ok / duration, errors: result.errors, non2xx: result.non2xx, ...(result.generatorCpu !== undefined ? { generatorCpu: result.generatorCpu } : {}) };
 }
 
 async function measureIngest(dir) {
@@ -95,7 +109,7 @@ async function measureIngest(dir) {
   });
   child.kill("SIGINT");
   const summary = await stopped;
-  return { beaconsPerSecond: result.ok / duration, answered2xx: result.ok, non2xx: result.non2xx, statusCodes: result.statusCodes, errors: result.errors, latencyP99Ms: result.p99Ms, collectorCpuSeconds: cpuSeconds, cpuMicrosecondsPerBeacon: (cpuSeconds * 1e6) / result.ok, beaconsPerCpuSecond: result.ok / cpuSeconds, peakRssMb, kept: summary?.accepted, eventsWritten: summary?.eventsWritten };
+  return { beaconsPerSecond: result.ok / duration, answered2xx: result.ok, non2xx: result.non2xx, statusCodes: result.statusCodes, errors: result.errors, latencyP99Ms: result.p99Ms, ...(result.generatorCpu !== undefined ? { generatorCpu: result.generatorCpu } : {}), collectorCpuSeconds: cpuSeconds, cpuMicrosecondsPerBeacon: (cpuSeconds * 1e6) / result.ok, beaconsPerCpuSecond: result.ok / cpuSeconds, peakRssMb, kept: summary?.accepted, eventsWritten: summary?.eventsWritten };
 }
 
 async function measureQuery(dir, beacons) {
@@ -154,7 +168,11 @@ try {
     benchmark: "rum-ingest",
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-    method: "collector = `perfscope rum serve` (own process, SQLite store, rate limit off); load = undici clients in worker threads of the bench process, a unique beacon (3–5 metrics) per request; ceiling = the same load against a do-nothing Node HTTP server",
+    method:
+      args.generator === "undici"
+        ? "collector = `perfscope rum serve` (own process, SQLite store, rate limit off); load = undici clients in worker threads of the bench process, a unique beacon (3–5 metrics) per request; ceiling = the same load against a do-nothing Node HTTP server"
+        : `collector = \`perfscope rum serve\` (own process, SQLite store, rate limit off); load = perfscope's load engine (closed model, ${connections} connections, ${workers} worker thread(s)) POSTing a mix of ${args.bodies} distinct beacons (3–5 metrics each); ceiling = the same load against a do-nothing Node HTTP server`,
+    generator: args.generator,
     targets: { beaconsPerSecond: 20_000, peakRssMb: 200, p75QueryMs: 100 },
     generatorCeiling: ceiling,
     ingest,

@@ -155,8 +155,15 @@ export class LoadWorker {
     const reqs = this.requests;
     if (reqs.length === 1) return 0;
     const x = Math.random() * this.totalWeight;
-    for (let i = 0; i < reqs.length; i++) if (x < (reqs[i] as PreparedRequest).cumulativeWeight) return i;
-    return reqs.length - 1;
+    // Binary search on the cumulative weights: a mix may hold thousands of distinct requests.
+    let lo = 0;
+    let hi = reqs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (x < (reqs[mid] as PreparedRequest).cumulativeWeight) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   private dispatch(intendedMs: number, sentMs: number): void {
