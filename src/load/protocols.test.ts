@@ -45,6 +45,27 @@ describe("runLoadTest request mixes and protocols", () => {
     }
   });
 
+  it("draws from a large mix by weight (first, middle and last entries alike)", async () => {
+    const seen = new Map<string, number>();
+    const server = await listenOnLoopback((req, res) => {
+      seen.set(req.url ?? "", (seen.get(req.url ?? "") ?? 0) + 1);
+      res.end("ok");
+    });
+    try {
+      // 200 light entries and three heavy ones at the start, middle and end: 3 × 100 of 500 weight.
+      const requests = Array.from({ length: 203 }, (_, i) => ({ url: `/r${i}`, weight: i === 0 || i === 101 || i === 202 ? 100 : 1 }));
+      const result = await runLoadTest({ target: server.url, requests, maxRequests: 1000, concurrency: 4, workers: 1 });
+      expect(result.requests.ok).toBe(1000);
+      for (const heavy of ["/r0", "/r101", "/r202"]) {
+        // 200 expected each; far outside sampling noise if the search were off by one or biased.
+        expect(seen.get(heavy) ?? 0).toBeGreaterThan(150);
+        expect(seen.get(heavy) ?? 0).toBeLessThan(250);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it("speaks HTTP/2 over TLS to a loopback server with a self-signed certificate", async () => {
     const dir = mkdtempSync(join(tmpdir(), "perfscope-h2-"));
     try {
