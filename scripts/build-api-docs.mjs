@@ -14,7 +14,17 @@ import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const src = resolve(root, "src");
-const outdir = process.argv.includes("--outdir") ? resolve(process.argv[process.argv.indexOf("--outdir") + 1]) : resolve(root, "dist/mcp/api");
+function parseOutDir(argv) {
+  const i = argv.indexOf("--outdir");
+  if (i === -1) return resolve(root, "dist/mcp/api");
+  const value = argv[i + 1];
+  if (!value) {
+    console.error("build-api-docs: --outdir needs a folder");
+    process.exit(2);
+  }
+  return resolve(value);
+}
+const outdir = parseOutDir(process.argv.slice(2));
 
 // Domain by source folder; the order is the order of the docs.
 const DOMAINS = [
@@ -158,8 +168,9 @@ function main() {
     } else if (ts.isInterfaceDeclaration(stmt)) add("sandbox", stmt.name.text, "interface", stripBodies(stmt), docOf(stmt), false);
   }
 
-  rmSync(outdir, { recursive: true, force: true });
+  // Only what this script writes is replaced: --outdir may name a folder that holds other files.
   mkdirSync(outdir, { recursive: true });
+  for (const name of ["index.json", ...DOMAINS.map(([d]) => `${d}.d.ts`)]) rmSync(resolve(outdir, name), { force: true });
   const domains = [];
   for (const [domain, , summary] of DOMAINS) {
     const decls = byDomain.get(domain);

@@ -31,6 +31,8 @@ export interface ProfileOptions {
   stdio?: "inherit" | "pipe" | "ignore";
   /** Number of bottlenecks to list (default 10). */
   top?: number;
+  /** Working folder of a started command (default the process's). */
+  cwd?: string;
 }
 
 export interface ProfileRunResult {
@@ -112,6 +114,7 @@ export async function profile(options: ProfileOptions): Promise<ProfileRunResult
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     stdio: options.stdio ?? "pipe",
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });
   return finishRun(collected.profile, out, options.top ?? 10, collected);
 }

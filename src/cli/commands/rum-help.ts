@@ -19,7 +19,7 @@ Options:
   --origin <url>         serve: allow beacons from this page origin (CORS); repeatable; * for any
   --path <p>             serve: beacon path (default /rum)
   --rate <n>             serve: beacons per second per client IP (default 50, burst 200); 0 = off
-  --trust-proxy          serve: take the client IP from X-Forwarded-For (behind a proxy only)
+  --trust-proxy          serve: take the client IP from the last X-Forwarded-For entry (behind one proxy you run)
   --route <template>     serve: a route rule such as /blog/:slug (repeatable; tried first)
   --durability <d>       serve: normal (survives a crash of perfscope, default) or full
                          (fsync every batch: survives a power cut)

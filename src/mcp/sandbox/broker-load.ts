@@ -7,13 +7,16 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PerfError } from "../../core/errors.js";
 import { findBreakingPointForTarget } from "../../load/analyze/breaking-point-target.js";
-import type { LoadOptions, LoadResult } from "../../load/model.js";
+import type { LoadResult } from "../../load/model.js";
 import { runLoadTest } from "../../load/run-load-test.js";
+import { sanitizeLoadOptions } from "./load-options.js";
 import { checkLoadOptions } from "./policy.js";
 import { copyIntoWorkspace } from "./workspace-copy.js";
-import { isRecord, optionsOf, withScratch, type BrokeredCall, type BrokerContext } from "./broker-types.js";
+import { isRecord, withScratch, type BrokeredCall, type BrokerContext } from "./broker-types.js";
 
 const MAX_LEVELS = 20;
+// A level is connections or req/s: the same ceilings as one brokered load test.
+const MAX_LEVEL_VALUE = 200_000;
 const RULE_KEYS = ["errorRateLimit", "latencyLimitMs", "latencyBendFactor", "minThroughputGain", "minScalingEfficiency", "latencyGrowth", "minLatencyDeltaMs"] as const;
 const USAGE = 'perf.findBreakingPointForTarget({ target: "http://127.0.0.1:8080/", duration: "2s" }, [10, 50, 100, 200], "concurrency", { latencyLimitMs: 500 })';
 
@@ -32,7 +35,7 @@ function pickRules(value: unknown): Record<string, number> {
 
 async function runBreakingPoint([base, levels, kind, rules]: unknown[], ctx: BrokerContext): Promise<unknown> {
   const results: { level: number; result: LoadResult }[] = [];
-  const bp = await findBreakingPointForTarget({ ...optionsOf(base), signal: ctx.signal } as unknown as LoadOptions, levels as number[], (kind as "concurrency" | "rate" | undefined) ?? "concurrency", {
+  const bp = await findBreakingPointForTarget(sanitizeLoadOptions(base, ctx.signal), (levels as number[]).map((l) => Math.min(l, MAX_LEVEL_VALUE)), (kind as "concurrency" | "rate" | undefined) ?? "concurrency", {
     ...pickRules(rules),
     signal: ctx.signal,
     onLevel: (level, result) => results.push({ level, result }),
@@ -51,7 +54,7 @@ export const LOAD_CALLS: readonly BrokeredCall[] = [
   {
     name: "runLoadTest",
     check: (policy, [options]) => checkLoadOptions(policy, options),
-    run: ([options], ctx) => runLoadTest({ ...optionsOf(options), signal: ctx.signal } as unknown as LoadOptions),
+    run: ([options], ctx) => runLoadTest(sanitizeLoadOptions(options, ctx.signal)),
   },
   {
     name: "findBreakingPointForTarget",

@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { PerfError } from "../../core/errors.js";
 import { watchMemory, type WatchMemoryOptions } from "../../memory/collect/watch-memory.js";
 import { findLeaks, type FindLeaksOptions } from "../../memory/find-leaks.js";
-import type { LoadOptions } from "../../load/model.js";
+import { sanitizeLoadOptions } from "./load-options.js";
+import { resolveProfileTarget } from "../../profile/target.js";
 import { checkCommandTarget } from "./broker-profile.js";
 import { checkLoadOptions, denyCall } from "./policy.js";
 import { copyIntoWorkspace } from "./workspace-copy.js";
@@ -19,7 +20,15 @@ import type { ScriptPolicy } from "./types.js";
 
 function checkStartedTarget(policy: ScriptPolicy, target: unknown, what: string): void {
   if (isRecord(target) && "process" in target) throw denyCall(`${what} the process named ${JSON.stringify(target.process)}`, "Scripts may reach only commands listed in allowedCommands, not running processes.");
-  checkCommandTarget(policy, isRecord(target) && "command" in target ? target.command : target, what);
+  // The whole target, as the library will read it: { command, pid } means the pid to it.
+  checkCommandTarget(policy, target, what);
+}
+
+/** The checked target as the argv of the command to start, so nothing else in it is read later. */
+function startedCommand(target: unknown): string[] {
+  const resolved = resolveProfileTarget(target);
+  if ("pid" in resolved) throw denyCall(`attaching to pid ${resolved.pid}`, "Scripts may reach only commands listed in allowedCommands, not running processes.");
+  return resolved.command;
 }
 
 function checkWatchOptions(policy: ScriptPolicy, options: unknown): void {
@@ -36,10 +45,10 @@ function cwdOf(ctx: BrokerContext): { cwd?: string } {
 async function runWatch(options: unknown, ctx: BrokerContext): Promise<unknown> {
   const { target, duration, interval, load } = optionsOf(options);
   const series = await watchMemory({
-    target: target as WatchMemoryOptions["target"],
+    target: startedCommand(target) as WatchMemoryOptions["target"],
     duration: duration as number | string,
     ...(interval !== undefined ? { interval: interval as number | string } : {}),
-    ...(load !== undefined ? { load: optionsOf(load) as unknown as LoadOptions } : {}),
+    ...(load !== undefined ? { load: sanitizeLoadOptions(load, ctx.signal) } : {}),
     stdio: "ignore",
     signal: ctx.signal,
     ...cwdOf(ctx),
@@ -63,7 +72,7 @@ function checkFindLeaksOptions(policy: ScriptPolicy, options: unknown): void {
 
 async function runFindLeaks(options: unknown, ctx: BrokerContext): Promise<unknown> {
   const o = optionsOf(options);
-  const action = { load: optionsOf(optionsOf(o.action).load) as unknown as LoadOptions };
+  const action = { load: sanitizeLoadOptions(optionsOf(o.action).load, ctx.signal) };
   return withScratch(async (scratch) => {
     const request: FindLeaksOptions = {
       target: o.target as string[],

@@ -40,17 +40,39 @@ describe.concurrent("brokered calls: what the policy refuses", () => {
     expect((await refusal(`perf.benchmarkVersions({ versions: ["v1"], paths: ["../.."] })`)).output).toMatch(/^PERMISSION_DENIED .*outside the server root/);
     expect((await refusal(`perf.benchmarkVersions({ versions: ["v1"], build: "touch ${pwned}" })`)).output).toMatch(/^PERMISSION_DENIED .*the build command "touch/);
     expect((await refusal(`perf.benchmarkVersions({ versions: ["v1"] })`, {})).output).toMatch(/^PERMISSION_DENIED .*needs the server's root/);
+    // The working tree holds the scripts' own workspaces: a bench file written there would run unconfined.
+    expect((await refusal(`perf.benchmarkVersions({ versions: ["."] })`)).output).toMatch(/^PERMISSION_DENIED .*the working tree/);
+    expect((await refusal(`perf.benchmarkVersions({ versions: ["v1"], paths: [process.cwd() + "/x.bench.mjs"] })`)).output).toMatch(/^PERMISSION_DENIED .*bench paths/);
+    expect((await refusal(`perf.benchmarkVersions({ versions: ["v1"], paths: ["bench/../.perfscope/x.mjs"] })`)).output).toMatch(/^PERMISSION_DENIED .*bench paths/);
+    // An allowed prefix followed by shell syntax: the build runs through sh, so it is refused.
+    for (const build of [`node server.js ; touch ${pwned}`, `node server.js $(touch ${pwned})`, `node server.js && touch ${pwned}`]) {
+      expect((await refusal(`perf.benchmarkVersions({ versions: ["v1"], build: ${JSON.stringify(build)} })`)).output).toMatch(/^PERMISSION_DENIED .*shell syntax/);
+    }
     expect(existsSync(pwned)).toBe(false);
   });
 
   it("watchMemory and findLeaks: allowed commands only, never a running process, never a shell action", async () => {
     expect((await refusal(`perf.watchMemory({ target: { process: "node" }, duration: 1 })`)).output).toMatch(/^PERMISSION_DENIED .*the process named "node"/);
     expect((await refusal(`perf.watchMemory({ target: ${process.pid}, duration: 1 })`)).output).toMatch(new RegExp(`^PERMISSION_DENIED .*watching pid ${process.pid}`));
+    // An allowed command next to a pid: the library would attach to the pid, so the pair is refused.
+    expect((await refusal(`perf.watchMemory({ target: { command: "node server.js", pid: ${process.pid} }, duration: 1 })`)).output).toMatch(new RegExp(`^PERMISSION_DENIED .*watching pid ${process.pid}`));
     expect((await refusal(`perf.watchMemory({ target: "sh -c 'touch ${pwned}'", duration: 1 })`)).output).toMatch(/^PERMISSION_DENIED .*running the command "sh -c/);
     expect((await refusal(`perf.watchMemory({ target: "node server.js", duration: 1, load: { target: "http://10.0.0.1/" } })`)).output).toMatch(/^PERMISSION_DENIED .*http:\/\/10\.0\.0\.1\/ is not in allowedTargets/);
     expect((await refusal(`perf.findLeaks({ target: ["node", "server.js"], action: "touch ${pwned}" })`)).output).toMatch(/^PERMISSION_DENIED .*action other than \{ load \}/);
     expect((await refusal(`perf.findLeaks({ target: ${process.pid}, action: { load: { target: "http://127.0.0.1:9/" } } })`)).output).toMatch(/^PERMISSION_DENIED .*findLeaks on a running process/);
     expect(existsSync(pwned)).toBe(false);
+  });
+
+  it("runLoadTest: request URLs are checked as the engine resolves them", async () => {
+    expect((await refusal(`perf.runLoadTest({ target: "http://127.0.0.1:9/", requests: [{ url: "//10.0.0.1/x" }], duration: 1 })`)).output).toMatch(/^PERMISSION_DENIED .*http:\/\/10\.0\.0\.1\/x is not in allowedTargets/);
+  });
+
+  it("keeps at most 20 refusals, each cut short, whatever the script sends", async () => {
+    const r = await runIn(`for (let i = 0; i < 200; i++) await perf.runLoadTest({ target: "http://10.0.0.1/" + "a".repeat(5000) }).catch(() => undefined); console.log("done");`, { policy, services: { root } });
+    expect(r.output).toBe("done\n");
+    expect(r.denials).toHaveLength(21);
+    expect(r.denials.every((d) => d.length <= 301 + "runLoadTest: ".length)).toBe(true);
+    expect(r.denials[20]).toMatch(/further refusals not listed/);
   });
 
   it("getRumData: the operator's store only", async () => {

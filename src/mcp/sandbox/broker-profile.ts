@@ -36,7 +36,9 @@ async function readTextCapped(path: string, maxBytes: number): Promise<{ text: s
 /** Profiles an allowed command with output in a private folder, then copies the artifacts into the workspace. */
 async function runBrokeredProfile(options: unknown, ctx: BrokerContext): Promise<unknown> {
   return withScratch(async (scratch) => {
-    const r = await profile({ ...optionsOf(options), out: scratch, stdio: "pipe", signal: ctx.signal } as Parameters<typeof profile>[0]);
+    // Like watchMemory and findLeaks, an allowed command starts in the server root.
+    const cwd = ctx.services.root === undefined ? {} : { cwd: ctx.services.root };
+    const r = await profile({ ...optionsOf(options), ...cwd, out: scratch, stdio: "pipe", signal: ctx.signal } as Parameters<typeof profile>[0]);
     const artifacts = Object.values(r.files).filter((f): f is string => typeof f === "string");
     const copied = await ctx.whileChildStopped(() => copyIntoWorkspace(ctx.workspace, [...artifacts, ...r.rawFiles], "profile"));
     // `samples` is a lazy view of the profile; the script can rebuild it with perf.listSamples.

@@ -18,6 +18,15 @@ export type { BrokeredCall, BrokerContext } from "./broker-types.js";
 
 export const BROKERED_CALLS: readonly BrokeredCall[] = [...LOAD_CALLS, ...PROFILE_CALLS, ...BENCH_CALLS, ...MEMORY_CALLS, ...RUM_CALLS];
 
+const MAX_DENIALS = 20;
+const MAX_DENIAL_CHARS = 300;
+
+/** Keeps the first refusals, each cut short: the script chooses their text and their number. */
+function recordDenial(denials: string[], text: string): void {
+  if (denials.length < MAX_DENIALS) denials.push(text.length > MAX_DENIAL_CHARS ? `${text.slice(0, MAX_DENIAL_CHARS)}…` : text);
+  else if (denials.length === MAX_DENIALS) denials.push(`(further refusals not listed)`);
+}
+
 /** Runs one call message from the child; refusals are recorded in `denials`. */
 export async function dispatchBrokeredCall(message: { id: number; fn: string; args: unknown[] }, ctx: BrokerContext, denials: string[]): Promise<ParentMessage> {
   const call = BROKERED_CALLS.find((c) => c.name === message.fn);
@@ -29,7 +38,7 @@ export async function dispatchBrokeredCall(message: { id: number; fn: string; ar
   } catch (e) {
     const error = isPerfError(e) ? e : new PerfError("INTERNAL", e instanceof Error ? e.message : String(e));
     const denied = error.code === "PERMISSION_DENIED";
-    if (denied) denials.push(`${message.fn}: ${error.message}`);
+    if (denied) recordDenial(denials, `${message.fn}: ${error.message}`);
     return { t: "fail", id: message.id, error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), denied } };
   }
 }

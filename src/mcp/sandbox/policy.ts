@@ -46,7 +46,15 @@ export function checkLoadOptions(policy: ScriptPolicy, options: unknown): void {
   const urls = [options.target];
   if (Array.isArray(options.requests)) {
     for (const r of options.requests as unknown[]) {
-      if (isRecord(r) && typeof r.url === "string" && /^[a-z][a-z0-9+.-]*:/i.test(r.url)) urls.push(r.url);
+      if (!isRecord(r) || typeof r.url !== "string") continue;
+      // Resolved as the engine will: "//other.host/x" or "http:other" leave the target's origin.
+      let resolved: string;
+      try {
+        resolved = new URL(r.url, options.target).href;
+      } catch {
+        resolved = r.url;
+      }
+      urls.push(resolved);
     }
   }
   for (const url of urls) {

@@ -22,6 +22,9 @@ import type { ChildMessage, RunScriptOptions, ScriptResult } from "./types.js";
 
 /** Longest message line the child may send; past it the child is killed (it could otherwise fill our memory). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+const MAX_CALLS_IN_FLIGHT = 4;
+const MAX_CALLS_WAITING = 1000;
+type ChildCallMessage = Extract<ChildMessage, { t: "call" }>;
 /** Room above the heap limit for V8's young generation, code, Node itself and buffers. */
 const DATA_HEADROOM_MB = 256;
 const RSS_HEADROOM_MB = 320;
@@ -77,10 +80,10 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptResult
 
   const assets = await prepareChildAssets();
   const runDir = await mkdtemp(join(assets.dir, "run-"));
-  const scriptPath = join(runDir, "script.mjs");
-  await writeFile(scriptPath, transpiled.code);
-  const before = await snapshotWorkspace(workspace);
   try {
+    const scriptPath = join(runDir, "script.mjs");
+    await writeFile(scriptPath, transpiled.code);
+    const before = await snapshotWorkspace(workspace);
     return await superviseChild({ workspace, runDir, scriptPath, runner: assets.runner, prefix: confinement.prefix, layers: confinement.layers, timeoutMs, memoryMb, cap, options, startedAt, before });
   } finally {
     await rm(runDir, { recursive: true, force: true });
@@ -153,6 +156,8 @@ async function superviseChild(input: SuperviseInput): Promise<ScriptResult> {
     services: options.services ?? {},
     signal: runEnded.signal,
     async whileChildStopped(fn) {
+      // After the run the group is gone (and its id may be reused): nothing to stop.
+      if (runEnded.signal.aborted) return fn();
       if (stopped++ === 0) killGroup("SIGSTOP");
       try {
         return await fn();
@@ -166,8 +171,23 @@ async function superviseChild(input: SuperviseInput): Promise<ScriptResult> {
   channel.on("error", () => undefined);
   channel.write(JSON.stringify({ brokered: BROKERED_CALLS.map((c) => c.name), args: options.args ?? {} }) + "\n");
   let pendingLine = "";
-  channel.on("data", (chunk: Buffer) => {
-    pendingLine += chunk.toString("utf8");
+  // Decoded as a stream, so a character split across two reads arrives whole.
+  channel.setEncoding("utf8");
+  // A script may not keep the server busy with unbounded parallel work: calls beyond this wait their turn.
+  let inFlight = 0;
+  const waiting: ChildCallMessage[] = [];
+  const startCall = (message: ChildCallMessage): void => {
+    inFlight++;
+    void dispatchBrokeredCall(message, ctx, denials).then((reply) => {
+      inFlight--;
+      if (runEnded.signal.aborted) return;
+      channel.write(JSON.stringify(reply) + "\n");
+      const next = waiting.shift();
+      if (next) startCall(next);
+    });
+  };
+  channel.on("data", (chunk: string) => {
+    pendingLine += chunk;
     let nl: number;
     while ((nl = pendingLine.indexOf("\n")) >= 0) {
       const line = pendingLine.slice(0, nl);
@@ -178,9 +198,9 @@ async function superviseChild(input: SuperviseInput): Promise<ScriptResult> {
       else if (message.t === "done") ending.finishedTopLevel = true;
       else if (message.t === "error") ending.error ??= message;
       else if (message.t === "call") {
-        void dispatchBrokeredCall(message, ctx, denials).then((reply) => {
-          if (!runEnded.signal.aborted) channel.write(JSON.stringify(reply) + "\n");
-        });
+        if (inFlight < MAX_CALLS_IN_FLIGHT) startCall(message);
+        else if (waiting.length < MAX_CALLS_WAITING) waiting.push(message);
+        else return killFor("protocol", `more than ${MAX_CALLS_WAITING} brokered calls were waiting`);
       }
     }
     if (pendingLine.length > MAX_MESSAGE_BYTES) killFor("protocol", `a broker message exceeded ${MAX_MESSAGE_BYTES} bytes`);

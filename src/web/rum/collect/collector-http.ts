@@ -33,13 +33,17 @@ export function withCors(base: OutgoingHttpHeaders, allowOrigin: string | undefi
     : { ...base, "access-control-allow-origin": allowOrigin, vary: "Origin" };
 }
 
-/** The first X-Forwarded-For entry when the proxy is trusted, else the socket's peer. */
+/**
+ * The last X-Forwarded-For entry when the proxy is trusted (the address your proxy saw and
+ * appended; entries before it are whatever the client sent), else the socket's peer.
+ */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",", 1)[0]?.trim();
-    // Bounded: an attacker-chosen header must not become an unbounded map key.
-    if (first !== undefined && first.length > 0) return first.slice(0, 64);
+    const value = Array.isArray(forwarded) ? forwarded[forwarded.length - 1] : forwarded;
+    const last = value?.slice(value.lastIndexOf(",") + 1).trim();
+    // Bounded: a header must not become an unbounded map key.
+    if (last !== undefined && last.length > 0) return last.slice(0, 64);
   }
   return req.socket.remoteAddress ?? "unknown";
 }

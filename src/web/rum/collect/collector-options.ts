@@ -25,7 +25,7 @@ export interface RumCollectorOptions {
   maxBodyBytes?: number;
   /** Per-IP token buckets (default 50/s, burst 200); false turns the limit off. */
   rateLimit?: RateLimitOptions | false;
-  /** Read the client IP from the first X-Forwarded-For entry (only behind a proxy you run). */
+  /** Read the client IP from the last X-Forwarded-For entry, the one your proxy appended (only behind a proxy you run). */
   trustProxy?: boolean;
   /** Custom route rules, tried before the built-in folding. */
   routeRules?: RouteRule[];

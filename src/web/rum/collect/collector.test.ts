@@ -184,6 +184,13 @@ describe("startRumCollector: rate limit", () => {
     expect(c.stats().rejected["rate-limited"]).toBe(3);
   });
 
+  it("keys on the entry the trusted proxy appended, so a client cannot rotate the ones before it", async () => {
+    const c = await start({ rateLimit: { perIpPerSecond: 1, burst: 2 }, trustProxy: true });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await postBeacon(c.url + "/rum", makeBeacon(), { "x-forwarded-for": `192.0.2.${i}, 203.0.113.9` })).status);
+    expect(statuses).toEqual([204, 204, 429]);
+  });
+
   it("ignores X-Forwarded-For unless trustProxy is set", async () => {
     const c = await start({ rateLimit: { perIpPerSecond: 1, burst: 2 } });
     const statuses: number[] = [];
