@@ -35,9 +35,11 @@ describe("perfscope mcp (stdio, built server)", () => {
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(["profile", "analyze_profile", "load_test", "find_breaking_point"]));
+    expect(names).toEqual(expect.arrayContaining(["benchmark", "benchmark_versions", "bench_compare", "bench_history", "check_budgets", "get_memory_stats", "watch_memory", "find_leaks", "profile_allocations", "analyze_heap_snapshot", "get_rum_data", "run_script", "save_skill", "list_skills", "run_skill", "search_api"]));
     for (const t of tools) {
       expect(t.inputSchema.type).toBe("object");
       expect(t.outputSchema?.type).toBe("object");
+      expect(typeof t.annotations?.readOnlyHint, `${t.name} annotations`).toBe("boolean");
     }
   });
 
