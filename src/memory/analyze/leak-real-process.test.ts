@@ -19,6 +19,9 @@ import { startMemoryTarget, type MemoryTarget } from "../test-programs/start-mem
 import { applyNaiveGrowthRule, detectLeak } from "./leak-verdict.js";
 
 const LOAD_SECONDS = 50;
+// A heap cap as a service in a container has one. Without it V8 may run a single major GC in
+// a minute of leaking at this rate, and then the honest verdict is "not enough data" (seen in CI).
+const SERVICE_HEAP = "--max-old-space-size=64";
 const targets: MemoryTarget[] = [];
 let leaking: MemoryTarget;
 let sawtooth: MemoryTarget;
@@ -41,7 +44,7 @@ async function watchLeakingServer(): Promise<MemorySeries> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const program = fileURLToPath(new URL("../test-programs/leaking-server.ts", import.meta.url));
   return watchMemory({
-    target: [process.execPath, "--import", tsx, program, `--port=${port}`],
+    target: [process.execPath, SERVICE_HEAP, "--import", tsx, program, `--port=${port}`],
     duration: LOAD_SECONDS + 5,
     interval: "200ms",
     load: { target: `http://127.0.0.1:${port}/`, requestsPerSecond: 300, concurrency: 8, workers: 1 },
@@ -49,7 +52,7 @@ async function watchLeakingServer(): Promise<MemorySeries> {
 }
 
 beforeAll(async () => {
-  [leaking, sawtooth, plateau] = await Promise.all([startMemoryTarget("leaking-server"), startMemoryTarget("sawtooth-server"), startMemoryTarget("plateau-cache")]);
+  [leaking, sawtooth, plateau] = await Promise.all([startMemoryTarget("leaking-server", 100, [], [SERVICE_HEAP]), startMemoryTarget("sawtooth-server"), startMemoryTarget("plateau-cache")]);
   targets.push(leaking, sawtooth, plateau);
   loadStart = Date.now();
   const watching = watchLeakingServer();

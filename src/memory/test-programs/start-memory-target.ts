@@ -25,9 +25,9 @@ export interface MemoryTarget {
   stop(): Promise<void>;
 }
 
-export async function startMemoryTarget(program: MemoryTestProgram, intervalMs = 100, extraArgs: string[] = []): Promise<MemoryTarget> {
+export async function startMemoryTarget(program: MemoryTestProgram, intervalMs = 100, extraArgs: string[] = [], nodeFlags: string[] = []): Promise<MemoryTarget> {
   const file = fileURLToPath(new URL(`./${program}.ts`, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ["--import", TSX_LOADER_URL, file, `--interval=${intervalMs}`, ...extraArgs], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "--import", TSX_LOADER_URL, file, `--interval=${intervalMs}`, ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   const samples: MemorySample[] = [];
