@@ -39,8 +39,10 @@ describe("the run clock", () => {
       expect(x).toBeGreaterThan(0);
     }
     expect(best.wait).toBeGreaterThan(5e6);
-    // What remains is the time the loop really ran: its thread's CPU time, within a few %.
-    expect(Math.abs(best.ns - best.cpu) / best.cpu).toBeLessThan(0.05);
+    // What remains is the time the loop really ran: its thread's CPU time, within 15% (a VM's
+    // steal time counts as neither CPU nor run-queue wait, and CI machines are busy).
+    expect(Math.abs(best.ns - best.cpu) / best.cpu).toBeLessThan(0.15);
+    expect(Math.abs(best.ns - best.cpu)).toBeLessThan(Math.abs(best.wall - best.cpu));
     expect(best.wall).toBeGreaterThan(best.ns);
   }, 30_000);
 });
