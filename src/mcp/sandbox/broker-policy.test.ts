@@ -67,6 +67,15 @@ describe.concurrent("brokered calls: what the policy refuses", () => {
     expect((await refusal(`perf.runLoadTest({ target: "http://127.0.0.1:9/", requests: [{ url: "//10.0.0.1/x" }], duration: 1 })`)).output).toMatch(/^PERMISSION_DENIED .*http:\/\/10\.0\.0\.1\/x is not in allowedTargets/);
   });
 
+  it("runs four brokered calls at a time, queues 64 and turns away the rest", { timeout: 60_000 }, async () => {
+    const code = `const calls = Array.from({ length: 100 }, () => perf.runLoadTest({ target: "http://127.0.0.1:9/", maxRequests: 1, concurrency: 1, workers: 1 }));
+      const settled = await Promise.allSettled(calls);
+      console.log(settled.filter((s) => s.status === "rejected" && (s.reason as any).code === "USAGE" && /already running or waiting/.test((s.reason as Error).message)).length);`;
+    // 68 short load tests, four at a time: well over the helper's default 15 s on a busy machine.
+    const r = await runIn(code, { policy, services: { root }, timeoutMs: 55_000 });
+    expect(r.output).toBe("32\n");
+  });
+
   it("keeps at most 20 refusals, each cut short, whatever the script sends", async () => {
     const r = await runIn(`for (let i = 0; i < 200; i++) await perf.runLoadTest({ target: "http://10.0.0.1/" + "a".repeat(5000) }).catch(() => undefined); console.log("done");`, { policy, services: { root } });
     expect(r.output).toBe("done\n");

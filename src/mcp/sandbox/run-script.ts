@@ -18,12 +18,13 @@ import { OutputCapture } from "./output-capture.js";
 import { startRssWatchdog } from "./rss-watchdog.js";
 import { transpileScript } from "./transpile.js";
 import { findEscapingLinks, listWrittenFiles, snapshotWorkspace } from "./workspace-copy.js";
-import type { ChildMessage, RunScriptOptions, ScriptResult } from "./types.js";
+import type { ChildMessage, ParentMessage, RunScriptOptions, ScriptResult } from "./types.js";
 
 /** Longest message line the child may send; past it the child is killed (it could otherwise fill our memory). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 const MAX_CALLS_IN_FLIGHT = 4;
-const MAX_CALLS_WAITING = 1000;
+// Each waiting call holds its arguments (up to MAX_MESSAGE_BYTES) in the server's memory.
+const MAX_CALLS_WAITING = 64;
 type ChildCallMessage = Extract<ChildMessage, { t: "call" }>;
 /** Room above the heap limit for V8's young generation, code, Node itself and buffers. */
 const DATA_HEADROOM_MB = 256;
@@ -200,7 +201,14 @@ async function superviseChild(input: SuperviseInput): Promise<ScriptResult> {
       else if (message.t === "call") {
         if (inFlight < MAX_CALLS_IN_FLIGHT) startCall(message);
         else if (waiting.length < MAX_CALLS_WAITING) waiting.push(message);
-        else return killFor("protocol", `more than ${MAX_CALLS_WAITING} brokered calls were waiting`);
+        else {
+          const reply: ParentMessage = {
+            t: "fail",
+            id: message.id,
+            error: { code: "USAGE", message: `${MAX_CALLS_IN_FLIGHT + MAX_CALLS_WAITING} brokered calls are already running or waiting`, hint: "Await some before starting more (e.g. run load tests one after another).", denied: false },
+          };
+          channel.write(JSON.stringify(reply) + "\n");
+        }
       }
     }
     if (pendingLine.length > MAX_MESSAGE_BYTES) killFor("protocol", `a broker message exceeded ${MAX_MESSAGE_BYTES} bytes`);
