@@ -6,19 +6,10 @@ import { PerfError } from "../../core/errors.js";
 import { detectAndImportProfile, importProfileFile } from "./index.js";
 import { locateJsonError } from "./json-locate.js";
 import { FIXTURES } from "./test-helpers/speedscope-snapshot.js";
+import { thrownPerfError } from "../../test-helpers/thrown-perf-error.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "perfscope-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function caught(fn: () => unknown): PerfError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PerfError) return e;
-    throw e;
-  }
-  throw new Error("expected a PerfError");
-}
 
 const CPU = JSON.stringify({
   nodes: [
@@ -48,24 +39,24 @@ describe("detectAndImportProfile", () => {
   it("says MALFORMED_INPUT with line and byte for a truncated cpuprofile", () => {
     const text = CPU.replace('"samples"', '\n"samples"');
     const cut = text.slice(0, text.length - 30);
-    const err = caught(() => detectAndImportProfile(cut, "cut.cpuprofile"));
+    const err = thrownPerfError(() => detectAndImportProfile(cut, "cut.cpuprofile"));
     expect(err.code).toBe("MALFORMED_INPUT");
     expect(err.where).toEqual({ file: "cut.cpuprofile", line: 2, byte: Buffer.byteLength(cut) });
     expect(err.message).toMatch(/found end of file/);
   });
 
   it("says UNKNOWN_FORMAT, naming the known formats, for garbage and for unsupported JSON", () => {
-    const err = caught(() => detectAndImportProfile(Buffer.from([0x00, 0x01, 0xff, 0x20, 0x41]), "junk.bin"));
+    const err = thrownPerfError(() => detectAndImportProfile(Buffer.from([0x00, 0x01, 0xff, 0x20, 0x41]), "junk.bin"));
     expect(err.code).toBe("UNKNOWN_FORMAT");
     expect(err.message).toMatch(/perf script/);
     expect(err.message).toMatch(/cpuprofile/);
     const speedscopeFile = readFileSync(path.join(FIXTURES, "profiles/speedscope/invalid/incomplete-trace.json"));
-    expect(caught(() => detectAndImportProfile(speedscopeFile, "incomplete-trace.json")).code).toBe("UNKNOWN_FORMAT");
+    expect(thrownPerfError(() => detectAndImportProfile(speedscopeFile, "incomplete-trace.json")).code).toBe("UNKNOWN_FORMAT");
   });
 
   it("rejects a perfscope JSON whose references are out of range", () => {
     const bad = { version: 1, unit: "samples", frames: [{ name: "a", kind: "other" }], stacks: { frame: [3], parent: [-1] }, samples: { stack: [0], weight: [1], time: null }, meta: {} };
-    const err = caught(() => detectAndImportProfile(JSON.stringify(bad), "bad.json"));
+    const err = thrownPerfError(() => detectAndImportProfile(JSON.stringify(bad), "bad.json"));
     expect(err.code).toBe("MALFORMED_INPUT");
     expect(err.message).toMatch(/stacks\.frame\[0\]/);
   });

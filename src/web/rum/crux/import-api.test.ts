@@ -1,21 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PerfError } from "../../../core/errors.js";
 import { importFromCruxApi } from "./import-api.js";
+import { thrownPerfError } from "../../../test-helpers/thrown-perf-error.js";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
 const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(name, FIXTURES), "utf8")) as Record<string, unknown>;
 const metric = (data: ReturnType<typeof importFromCruxApi>, name: string) => data!.records[0]!.metrics.find((m) => m.metric === name);
-
-function thrown(fn: () => unknown): PerfError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PerfError) return e;
-    throw e;
-  }
-  throw new Error("expected a PerfError");
-}
 
 describe("importFromCruxApi", () => {
   it("reads an origin/phone answer: key, period, p75s and the three bands", () => {
@@ -75,7 +65,7 @@ describe("importFromCruxApi", () => {
   it("says which path is missing when p75 is gone", () => {
     const json = load("crux-api-origin-phone.json") as { record: { metrics: { largest_contentful_paint: { percentiles: Record<string, unknown> } } } };
     delete json.record.metrics.largest_contentful_paint.percentiles.p75;
-    const e = thrown(() => importFromCruxApi(json, { file: "lcp.json" }));
+    const e = thrownPerfError(() => importFromCruxApi(json, { file: "lcp.json" }));
     expect(e.code).toBe("MALFORMED_INPUT");
     expect(e.message).toContain("record.metrics.largest_contentful_paint.percentiles.p75 missing");
     expect(e.where).toEqual({ file: "lcp.json" });
@@ -85,7 +75,7 @@ describe("importFromCruxApi", () => {
   it("names the wrong type and where it is", () => {
     const json = load("crux-api-origin-phone.json") as { record: { metrics: { first_contentful_paint: { histogram: Array<Record<string, unknown>> } } } };
     json.record.metrics.first_contentful_paint.histogram[1]!.density = "lots";
-    const e = thrown(() => importFromCruxApi(json, { file: "fcp.json" }));
+    const e = thrownPerfError(() => importFromCruxApi(json, { file: "fcp.json" }));
     expect(e.code).toBe("MALFORMED_INPUT");
     expect(e.message).toContain('record.metrics.first_contentful_paint.histogram[1].density: expected a number, got "lots"');
   });
@@ -93,7 +83,7 @@ describe("importFromCruxApi", () => {
   it("rejects a key with neither origin nor url", () => {
     const json = load("crux-api-origin-phone.json") as { record: { key: Record<string, unknown> } };
     delete json.record.key.origin;
-    expect(thrown(() => importFromCruxApi(json)).message).toContain("record.key: needs `origin` or `url`");
+    expect(thrownPerfError(() => importFromCruxApi(json)).message).toContain("record.key: needs `origin` or `url`");
   });
 
   it("returns null for other shapes, including History API answers", () => {

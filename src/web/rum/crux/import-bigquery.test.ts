@@ -1,23 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PerfError } from "../../../core/errors.js";
 import { importFromCruxBigQuery } from "./import-bigquery.js";
 import type { CruxFieldData } from "./model.js";
+import { thrownPerfError } from "../../../test-helpers/thrown-perf-error.js";
 
 const text = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const rawRows = (): Array<Record<string, unknown>> => JSON.parse(text("bigquery-all-202406-phone.json")) as Array<Record<string, unknown>>;
 const ndjsonRows = (): Array<Record<string, unknown>> => text("bigquery-device-summary.ndjson").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 const metricOf = (data: CruxFieldData | null, name: string, record = 0) => data!.records[record]!.metrics.find((m) => m.metric === name);
-
-function thrown(fn: () => unknown): PerfError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PerfError) return e;
-    throw e;
-  }
-  throw new Error("expected a PerfError");
-}
 
 describe("importFromCruxBigQuery: raw monthly tables", () => {
   it("merges the 4G and 3G phone rows and derives shares and p75 from the bins", () => {
@@ -65,7 +55,7 @@ describe("importFromCruxBigQuery: raw monthly tables", () => {
     const rows = rawRows();
     const lcp = rows[1]!.largest_contentful_paint as { histogram: { bin: Array<Record<string, unknown>> } };
     delete lcp.histogram.bin[3]!.density;
-    const e = thrown(() => importFromCruxBigQuery(rows, { file: "raw.json" }));
+    const e = thrownPerfError(() => importFromCruxBigQuery(rows, { file: "raw.json" }));
     expect(e.code).toBe("MALFORMED_INPUT");
     expect(e.message).toContain("rows[1].largest_contentful_paint.histogram.bin[3].density missing");
     expect(e.where).toEqual({ file: "raw.json" });
@@ -114,7 +104,7 @@ describe("importFromCruxBigQuery: materialized summaries", () => {
     const full = text("bigquery-device-summary.ndjson");
     const lines = full.split("\n");
     const cut = `${lines[0]}\n${lines[1]}\n${lines[2]!.slice(0, 50)}`;
-    const e = thrown(() => importFromCruxBigQuery(cut, { file: "cut.ndjson" }));
+    const e = thrownPerfError(() => importFromCruxBigQuery(cut, { file: "cut.ndjson" }));
     expect(e.code).toBe("MALFORMED_INPUT");
     expect(e.where).toEqual({ file: "cut.ndjson", line: 3, byte: cut.length });
     expect(e.message).toContain("line 3");
@@ -125,26 +115,26 @@ describe("importFromCruxBigQuery: materialized summaries", () => {
     const rows = ndjsonRows();
     delete rows[1]!.avg_lcp;
     const ndjson = rows.map((r) => JSON.stringify(r)).join("\n");
-    const e = thrown(() => importFromCruxBigQuery(ndjson, { file: "ds.ndjson" }));
+    const e = thrownPerfError(() => importFromCruxBigQuery(ndjson, { file: "ds.ndjson" }));
     expect(e.message).toContain("line 2: avg_lcp missing");
     expect(e.where).toEqual({ file: "ds.ndjson", line: 2 });
     const bad = ndjsonRows();
     bad[0]!.p75_inp = "fast";
-    expect(thrown(() => importFromCruxBigQuery(bad)).message).toContain('rows[0].p75_inp: expected a number, got "fast"');
+    expect(thrownPerfError(() => importFromCruxBigQuery(bad)).message).toContain('rows[0].p75_inp: expected a number, got "fast"');
   });
 
   it("asks for the origin column and refuses mixed table families", () => {
     const noOrigin = ndjsonRows();
     delete noOrigin[0]!.origin;
-    expect(thrown(() => importFromCruxBigQuery(noOrigin)).message).toContain("rows[0].origin missing");
+    expect(thrownPerfError(() => importFromCruxBigQuery(noOrigin)).message).toContain("rows[0].origin missing");
     const mixed = [ndjsonRows()[0], rawRows()[0]];
-    expect(thrown(() => importFromCruxBigQuery(mixed)).message).toContain("rows[1] is not a materialized summary row");
+    expect(thrownPerfError(() => importFromCruxBigQuery(mixed)).message).toContain("rows[1] is not a materialized summary row");
   });
 
   it("refuses REST rows without their schema", () => {
     const rest = JSON.parse(text("bigquery-metrics-summary-rest.json")) as Record<string, unknown>;
     delete rest.schema;
-    expect(thrown(() => importFromCruxBigQuery(rest)).message).toContain("schema.fields");
+    expect(thrownPerfError(() => importFromCruxBigQuery(rest)).message).toContain("schema.fields");
   });
 
   it("returns null for rows that are not CrUX rows, and for non-row input", () => {

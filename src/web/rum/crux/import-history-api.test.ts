@@ -1,20 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { PerfError } from "../../../core/errors.js";
 import { importFromCruxHistoryApi } from "./import-history-api.js";
+import { thrownPerfError } from "../../../test-helpers/thrown-perf-error.js";
 
 type HistoryJson = { record: { metrics: Record<string, { histogramTimeseries: Array<{ densities: unknown[] }>; percentilesTimeseries: { p75s: unknown[] } }> } };
 const load = (): HistoryJson => JSON.parse(readFileSync(new URL("./fixtures/crux-history-origin-phone.json", import.meta.url), "utf8")) as HistoryJson;
-
-function thrown(fn: () => unknown): PerfError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof PerfError) return e;
-    throw e;
-  }
-  throw new Error("expected a PerfError");
-}
 
 describe("importFromCruxHistoryApi", () => {
   it("reads six weekly periods with the latest as headline", () => {
@@ -62,7 +52,7 @@ describe("importFromCruxHistoryApi", () => {
   it("reports a series whose length does not match the periods", () => {
     const json = load();
     json.record.metrics.largest_contentful_paint!.percentilesTimeseries.p75s.pop();
-    const e = thrown(() => importFromCruxHistoryApi(json, { file: "short.json" }));
+    const e = thrownPerfError(() => importFromCruxHistoryApi(json, { file: "short.json" }));
     expect(e.code).toBe("MALFORMED_INPUT");
     expect(e.message).toContain("record.metrics.largest_contentful_paint.percentilesTimeseries.p75s has 5 entries but record.collectionPeriods has 6");
     expect(e.where).toEqual({ file: "short.json" });
@@ -71,10 +61,10 @@ describe("importFromCruxHistoryApi", () => {
   it("reports a missing p75 series and a wrongly typed density", () => {
     const a = load();
     delete (a.record.metrics.cumulative_layout_shift as { percentilesTimeseries?: unknown }).percentilesTimeseries;
-    expect(thrown(() => importFromCruxHistoryApi(a)).message).toContain("record.metrics.cumulative_layout_shift.percentilesTimeseries missing");
+    expect(thrownPerfError(() => importFromCruxHistoryApi(a)).message).toContain("record.metrics.cumulative_layout_shift.percentilesTimeseries missing");
     const b = load();
     b.record.metrics.largest_contentful_paint!.histogramTimeseries[2]!.densities[1] = true;
-    expect(thrown(() => importFromCruxHistoryApi(b)).message).toContain('record.metrics.largest_contentful_paint.histogramTimeseries[2].densities[1]: expected a number or "NaN", got true');
+    expect(thrownPerfError(() => importFromCruxHistoryApi(b)).message).toContain('record.metrics.largest_contentful_paint.histogramTimeseries[2].densities[1]: expected a number or "NaN", got true');
   });
 
   it("returns null for a daily CrUX API answer and other JSON", () => {
