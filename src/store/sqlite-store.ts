@@ -3,17 +3,16 @@
  * while another process writes; a busy timeout makes two perfscope processes saving at
  * once wait for each other instead of failing or corrupting the file.
  */
-import { mkdirSync, realpathSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { realpathSync } from "node:fs";
 import Database from "better-sqlite3";
 import { PerfError } from "../core/errors.js";
 import type { HistoryStore } from "./history-store.js";
 import { prepareSchema } from "./schema-migrations.js";
+import { openSqliteFile, SQLITE_BUSY_TIMEOUT_MS } from "./open-sqlite-file.js";
 import { SqlHistoryStore } from "./sql-history-store.js";
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.js";
 
-/** How long a writer waits for another process's write to finish before giving up. */
-const BUSY_TIMEOUT_MS = 15_000;
+const BUSY_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
 
 /** Turns SQLite's error codes into errors that name the file and say what to do. */
 function describeSqliteError(error: unknown, file: string): unknown {
@@ -118,16 +117,7 @@ class SqliteDriver implements SqlDriver {
 
 /** Opens or creates the history file at `file` (an absolute path), migrating an older schema. */
 export async function openSqliteHistoryStore(file: string): Promise<HistoryStore> {
-  let db: Database.Database;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new PerfError("USAGE", `${file} is a folder; the history store is a file`, { where: { file }, hint: "give the path of a file, e.g. .perfscope/history.sqlite" });
-    }
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-  } catch (error) {
-    throw describeSqliteError(error, file);
-  }
+  const db = openSqliteFile(file, { what: "the history store", example: ".perfscope/history.sqlite", describeError: describeSqliteError });
   const driver = new SqliteDriver(db, file);
   try {
     await driver.configure();

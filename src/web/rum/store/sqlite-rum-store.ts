@@ -12,14 +12,14 @@
  * timeout makes writers queue instead of failing. An insert only appends raw beacon rows; the
  * rollups are folded from them later (see rollup-fold.ts), by whichever store gets there first.
  */
-import { mkdirSync, realpathSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { realpathSync } from "node:fs";
 import Database from "better-sqlite3";
 import { PerfError } from "../../../core/errors.js";
 import type { SqlExecutor, SqlRow, SqlValue } from "../../../store/sql-driver.js";
 import type { RumEvent, RumStore } from "../model.js";
 import { assertStorableEvents, BEACON_COLUMNS, groupBeaconRows, type BeaconRow } from "./beacon-rows.js";
 import { FOLD_CHUNK_ROWS, FOLD_INTERVAL_MS } from "./rollup-fold.js";
+import { openSqliteFile, SQLITE_BUSY_TIMEOUT_MS } from "../../../store/open-sqlite-file.js";
 import { SqlRumQueries, type RumQuerySource } from "./rum-query-source.js";
 import { prepareRumSchema } from "./rum-schema.js";
 import { SqliteRollupFolder } from "./sqlite-rollup-fold.js";
@@ -29,7 +29,7 @@ export interface SqliteRumStoreOptions {
   durability?: "normal" | "full";
 }
 
-const BUSY_TIMEOUT_MS = 15_000;
+const BUSY_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
 
 function describeSqliteError(error: unknown, file: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
@@ -174,16 +174,7 @@ export async function openSqliteRumStore(file: string, options: SqliteRumStoreOp
   if (durability !== "normal" && durability !== "full") {
     throw new PerfError("USAGE", `durability ${JSON.stringify(durability)} is neither "normal" nor "full"`, { where: { file }, hint: 'use "normal" (survives process crashes) or "full" (also power cuts, one fsync per batch)' });
   }
-  let db: Database.Database;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new PerfError("USAGE", `${file} is a folder; the RUM store is a file`, { where: { file }, hint: "give the path of a file, e.g. .perfscope/rum.sqlite" });
-    }
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-  } catch (error) {
-    throw describeSqliteError(error, file);
-  }
+  const db = openSqliteFile(file, { what: "the RUM store", example: ".perfscope/rum.sqlite", describeError: describeSqliteError });
   const turnKey = realpathSync(file);
   const turn = (openTurns.get(turnKey) ?? Promise.resolve()).then(() => prepareFile(db, file, durability));
   const settled = turn.catch(() => undefined);
