@@ -37,7 +37,7 @@ import { createMcpServer } from "../src/mcp/server.ts";
 import { startSlowAboveConcurrencyServer } from "../src/load/test-servers/index.ts";
 import { openRumStore } from "../src/web/rum/open-rum-store.ts";
 import { getRumData } from "../src/web/rum/query/get-rum-data.ts";
-import { rateRumValue } from "../src/web/rum/model.ts";
+import { makeShopPageViews } from "../src/web/rum/test-helpers/shop-page-views.ts";
 import { importProfileFile } from "../src/profile/import/index.ts";
 import { listSamples } from "../src/profile/model.ts";
 import { decodeHistogram } from "../src/load/histogram.ts";
@@ -108,19 +108,7 @@ async function waitForPort(port) {
 
 async function fillRumStore(root, views) {
   const store = await openRumStore(undefined, { cwd: root });
-  const events = [];
-  const now = Date.now() - 60_000;
-  const routes = ["/checkout", "/product/:id", "/"];
-  for (let i = 0; i < views; i++) {
-    const route = routes[i % routes.length];
-    const base = { ts: now - i * 8_000, pageId: `pv-${i}`, route, url: `https://shop.example${route}`, device: i % 2 ? "mobile" : "desktop", connection: "4g", navigationType: "navigate" };
-    const lcp = route === "/checkout" ? 4200 + (i % 50) * 12 : 1200 + (i % 50) * 10;
-    const inp = 80 + (i % 60);
-    const cls = (i % 10) / 200;
-    events.push({ ...base, metric: "LCP", value: lcp, rating: rateRumValue("LCP", lcp) });
-    events.push({ ...base, metric: "INP", value: inp, rating: rateRumValue("INP", inp) });
-    events.push({ ...base, metric: "CLS", value: cls, rating: rateRumValue("CLS", cls) });
-  }
+  const events = makeShopPageViews(views, 8_000);
   await store.insertEvents(events);
   return store;
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rateRumValue, type RumEvent } from "../web/rum/model.js";
+import { makeShopPageViews } from "../web/rum/test-helpers/shop-page-views.js";
 import { openRumStore } from "../web/rum/open-rum-store.js";
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -22,19 +22,8 @@ describe("get_rum_data (MCP, built server)", () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "perfscope-mcp-rum-"));
     const store = await openRumStore(undefined, { cwd: root });
-    const events: RumEvent[] = [];
-    const now = Date.now() - 60_000;
-    for (let i = 0; i < views; i++) {
-      const route = i % 3 === 0 ? "/checkout" : i % 3 === 1 ? "/product/:id" : "/";
-      const base = { ts: now - i * 20_000, pageId: `pv-${i}`, route, url: `https://shop.example${route}`, device: i % 2 ? "mobile" : "desktop", connection: "4g", navigationType: "navigate" } as const;
-      // Checkout is slow to paint (LCP ~4.5 s), the others fast; INP and CLS fine everywhere.
-      const lcp = route === "/checkout" ? 4200 + (i % 50) * 12 : 1200 + (i % 50) * 10;
-      const inp = 80 + (i % 60);
-      const cls = (i % 10) / 200;
-      events.push({ ...base, metric: "LCP", value: lcp, rating: rateRumValue("LCP", lcp), target: route === "/checkout" ? "img.checkout-banner" : "h1" });
-      events.push({ ...base, metric: "INP", value: inp, rating: rateRumValue("INP", inp), target: "button.add" });
-      events.push({ ...base, metric: "CLS", value: cls, rating: rateRumValue("CLS", cls) });
-    }
+    // Checkout is slow to paint (LCP ~4.5 s), the others fast; INP and CLS fine everywhere.
+    const events = makeShopPageViews(views, 20_000);
     await store.insertEvents(events);
     await store.close();
     client = new Client({ name: "perfscope-test", version: "1.0.0" });

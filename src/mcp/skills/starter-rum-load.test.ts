@@ -5,8 +5,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { startSlowAboveConcurrencyServer } from "../../load/test-servers/index.js";
-import { rateRumValue, type RumEvent } from "../../web/rum/model.js";
 import { openRumStore } from "../../web/rum/open-rum-store.js";
+import { makeShopPageViews } from "../../web/rum/test-helpers/shop-page-views.js";
 import { callTool, NO_ACCESS, startScriptServer, textOf } from "./test-helpers/script-server.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -17,19 +17,8 @@ afterAll(async () => {
 /** 3,000 page views over the last 17 h: a third on /checkout with LCP 4.2–4.8 s, the rest 1.2–1.7 s. */
 async function fillRumStore(root: string): Promise<number> {
   const store = await openRumStore(undefined, { cwd: root });
-  const events: RumEvent[] = [];
-  const now = Date.now() - 60_000;
   const views = 3000;
-  for (let i = 0; i < views; i++) {
-    const route = i % 3 === 0 ? "/checkout" : i % 3 === 1 ? "/product/:id" : "/";
-    const base = { ts: now - i * 20_000, pageId: `pv-${i}`, route, url: `https://shop.example${route}`, device: i % 2 ? "mobile" : "desktop", connection: "4g", navigationType: "navigate" } as const;
-    const lcp = route === "/checkout" ? 4200 + (i % 50) * 12 : 1200 + (i % 50) * 10;
-    const inp = 80 + (i % 60);
-    const cls = (i % 10) / 200;
-    events.push({ ...base, metric: "LCP", value: lcp, rating: rateRumValue("LCP", lcp) });
-    events.push({ ...base, metric: "INP", value: inp, rating: rateRumValue("INP", inp) });
-    events.push({ ...base, metric: "CLS", value: cls, rating: rateRumValue("CLS", cls) });
-  }
+  const events = makeShopPageViews(views, 20_000);
   await store.insertEvents(events);
   await store.close();
   return views;
