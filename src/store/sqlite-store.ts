@@ -12,7 +12,6 @@ import { openSqliteFile, SQLITE_BUSY_TIMEOUT_MS } from "./open-sqlite-file.js";
 import { SqlHistoryStore } from "./sql-history-store.js";
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from "./sql-driver.js";
 
-const BUSY_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
 
 /** Turns SQLite's error codes into errors that name the file and say what to do. */
 function describeSqliteError(error: unknown, file: string): unknown {
@@ -28,7 +27,7 @@ function describeSqliteError(error: unknown, file: string): unknown {
     });
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new PerfError("TIMEOUT", `${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s`, { where, hint: "wait for the other perfscope run to finish, then try again", cause: error });
+    return new PerfError("TIMEOUT", `${file} stayed locked by another process for ${SQLITE_BUSY_TIMEOUT_MS / 1000} s`, { where, hint: "wait for the other perfscope run to finish, then try again", cause: error });
   }
   if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_PERM") || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_IOERR")) {
     return new PerfError("PERMISSION_DENIED", `cannot read and write ${file} (${detail})`, { where, hint: "check that the path is a file (not a folder) and that you may write to it and its folder", cause: error });

@@ -29,7 +29,6 @@ export interface SqliteRumStoreOptions {
   durability?: "normal" | "full";
 }
 
-const BUSY_TIMEOUT_MS = SQLITE_BUSY_TIMEOUT_MS;
 
 function describeSqliteError(error: unknown, file: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
@@ -40,7 +39,7 @@ function describeSqliteError(error: unknown, file: string): unknown {
     return new PerfError("MALFORMED_INPUT", `${file} is not a SQLite database (${detail}), so it cannot hold RUM data`, { where, hint: "point the RUM store at its own file, or at a path that does not exist yet", cause: error });
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return new PerfError("TIMEOUT", `${file} stayed locked by another writer for ${BUSY_TIMEOUT_MS / 1000} s`, { where, hint: "another process holds a long write transaction on the file; retry when it is done", cause: error });
+    return new PerfError("TIMEOUT", `${file} stayed locked by another writer for ${SQLITE_BUSY_TIMEOUT_MS / 1000} s`, { where, hint: "another process holds a long write transaction on the file; retry when it is done", cause: error });
   }
   if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_PERM") || code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_IOERR") || code === "SQLITE_FULL") {
     return new PerfError("PERMISSION_DENIED", `cannot write ${file} (${detail})`, { where, hint: "check that the path is a file you may write, in a folder you may write, on a disk with space", cause: error });
