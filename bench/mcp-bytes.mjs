@@ -24,7 +24,7 @@
 // Results go to bench/results/mcp-bytes.json.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import os from "node:os";
@@ -34,6 +34,7 @@ import { fileURLToPath } from "node:url";
 import { makeVersionedRepo } from "./fixtures/versioned-repo.mjs";
 import { startScriptServer, NO_ACCESS } from "../src/mcp/skills/test-helpers/script-server.ts";
 import { createMcpServer } from "../src/mcp/server.ts";
+import { reservePort } from "../src/test-helpers/reserve-port.ts";
 import { startSlowAboveConcurrencyServer } from "../src/load/test-servers/index.ts";
 import { openRumStore } from "../src/web/rum/open-rum-store.ts";
 import { getRumData } from "../src/web/rum/query/get-rum-data.ts";
@@ -47,14 +48,6 @@ const repo = path.resolve(here, "..");
 const hotspot = path.join(repo, "examples", "hotspot.js");
 const memoryServer = path.join(repo, "src", "mcp", "skills", "test-programs", "memory-server.mjs");
 const TARGET_RATIO = 50;
-
-async function reservePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Runs a skill; returns its text, the result's size, and the sizes of the workspace files matching `raw`. */
 async function runSkill(server, name, args, raw) {

@@ -1,12 +1,12 @@
 import { createServer } from "node:net";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PerfError } from "../core/errors.js";
 import { startPostgres, type TestPostgres } from "../test-helpers/postgres.js";
 import { openHistoryStore } from "./history-store.js";
-import { toNumberedPlaceholders, type SqlRow, type SqlValue } from "./sql-driver.js";
+import type { SqlRow, SqlValue } from "./sql-driver.js";
 import { makeRun } from "./test-helpers/bench-runs.js";
 import { describeHistoryStoreBehaviour } from "./test-helpers/store-behaviour.js";
+import { rawPostgres as rawPostgresAt } from "../test-helpers/raw-sql.js";
 
 let server: TestPostgres | undefined;
 let counter = 0;
@@ -23,15 +23,8 @@ function url(): string {
   return server.url;
 }
 
-async function rawPostgres(schema: string, sql: string, params: SqlValue[] = []): Promise<SqlRow[]> {
-  const client = new pg.Client({ connectionString: url(), options: `-c search_path=${schema}` });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    return (await client.query(toNumberedPlaceholders(sql), params)).rows as SqlRow[];
-  } finally {
-    await client.end();
-  }
+function rawPostgres(schema: string, sql: string, params: SqlValue[] = []): Promise<SqlRow[]> {
+  return rawPostgresAt(url(), schema, sql, params);
 }
 
 // Each case gets its own schema in the one server: a fresh, empty store.

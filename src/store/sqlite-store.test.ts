@@ -3,12 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PerfError } from "../core/errors.js";
 import { openHistoryStore } from "./history-store.js";
-import type { SqlRow, SqlValue } from "./sql-driver.js";
 import { describeHistoryStoreBehaviour } from "./test-helpers/store-behaviour.js";
+import { rawSqlite } from "../test-helpers/raw-sql.js";
 
 let root = "";
 let counter = 0;
@@ -17,19 +16,6 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "perfscope-store-"));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function rawSqlite(file: string, sql: string, params: SqlValue[] = []): SqlRow[] {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  try {
-    const statement = db.prepare(sql);
-    if (statement.reader) return statement.all(...params) as SqlRow[];
-    statement.run(...params);
-    return [];
-  } finally {
-    db.close();
-  }
-}
 
 describeHistoryStoreBehaviour({
   dialect: "sqlite",

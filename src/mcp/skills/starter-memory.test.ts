@@ -4,24 +4,16 @@
  * allocation pattern and a fixed-size cache. A 32 s watch: just past the 30 s the verdict
  * needs. The old-generation cap (64 MB) makes major GCs frequent enough to judge on.
  */
-import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { callTool, NO_ACCESS, startScriptServer, textOf, type ScriptServer } from "./test-helpers/script-server.js";
+import { reservePort } from "../../test-helpers/reserve-port.js";
 
 const program = fileURLToPath(new URL("./test-programs/memory-server.mjs", import.meta.url));
 const servers: ScriptServer[] = [];
 afterAll(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
-
-async function reservePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function watch(mode: "leak" | "stable"): Promise<string> {
   const port = await reservePort();

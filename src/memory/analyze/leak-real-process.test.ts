@@ -7,7 +7,6 @@
  * major GC, never forcing a GC. Alongside, a second leaking server is watched from outside
  * by memory/collect/watch-memory.ts (inspector + /proc, with its own load).
  */
-import { createServer, type AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +16,7 @@ import type { LoadResult } from "../../load/model.js";
 import type { LeakVerdict, MemorySeries } from "../model.js";
 import { startMemoryTarget, type MemoryTarget } from "../test-programs/start-memory-target.js";
 import { applyNaiveGrowthRule, detectLeak } from "./leak-verdict.js";
+import { reservePort } from "../../test-helpers/reserve-port.js";
 
 const LOAD_SECONDS = 50;
 // A heap cap as a service in a container has one. Without it V8 may run a single major GC in
@@ -29,14 +29,6 @@ let plateau: MemoryTarget;
 let loadStart = 0;
 let loads: LoadResult[] = [];
 let watched: MemorySeries;
-
-async function reservePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** The leaking server started and sampled by watchMemory, loaded at the same rate. */
 async function watchLeakingServer(): Promise<MemorySeries> {

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { pidExists } from "../../profile/collect/child-process.js";
 import { listListeningPorts } from "../../profile/collect/inspector-port.js";
@@ -6,19 +5,10 @@ import { catchPerfError } from "../../profile/collect/test-helpers/catch-perf-er
 import type { MemorySample } from "../model.js";
 import { httpServer, killTargets, memoryTarget, startMemoryTarget, uniqueTag } from "./test-helpers/targets.js";
 import { watchMemory, type WatchMemoryProgress } from "./watch-memory.js";
+import { reservePort } from "../../test-helpers/reserve-port.js";
 
 afterEach(killTargets);
 const MB = 1024 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function pidOf(progress: WatchMemoryProgress[], series: { pid: number }): number {
   expect(progress.length).toBeGreaterThan(0);
@@ -105,7 +95,7 @@ describe("watchMemory", () => {
   });
 
   it("under load: records completed requests rising across samples", async () => {
-    const port = await freePort();
+    const port = await reservePort();
     const url = `http://127.0.0.1:${port}/`;
     const series = await watchMemory({
       target: ["node", httpServer, String(port), "leak"],

@@ -1,18 +1,17 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PerfError } from "../../../core/errors.js";
-import type { SqlRow, SqlValue } from "../../../store/sql-driver.js";
 import { getRumData } from "../query/get-rum-data.js";
 import { describeRumQueryBehaviour, metricOf, NOW } from "../query/test-helpers/rum-query-behaviour.js";
 import { openSqliteRumStore } from "./sqlite-rum-store.js";
 import { makeRumEvent } from "./test-helpers/rum-events.js";
 import { describeRumDedupBehaviour } from "./test-helpers/rum-dedup-behaviour.js";
 import { describeRumStoreBehaviour } from "./test-helpers/rum-store-behaviour.js";
+import { rawSqlite } from "../../../test-helpers/raw-sql.js";
 
 let root = "";
 let counter = 0;
@@ -24,19 +23,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // A folder that does not exist yet: opening must create it.
 const newFile = (): string => join(root, `case-${++counter}`, "rum.sqlite");
-
-function rawSqlite(file: string, sql: string, params: SqlValue[] = []): SqlRow[] {
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  try {
-    const statement = db.prepare(sql);
-    if (statement.reader) return statement.all(...params) as SqlRow[];
-    statement.run(...params);
-    return [];
-  } finally {
-    db.close();
-  }
-}
 
 describeRumQueryBehaviour({ name: "sqlite", open: () => openSqliteRumStore(newFile()) });
 describeRumDedupBehaviour({ name: "sqlite", open: () => openSqliteRumStore(newFile()) });
