@@ -84,6 +84,24 @@ describe("importProfileFile", () => {
     expect(seen[seen.length - 1]).toBe(Buffer.byteLength(text));
   });
 
+  it("reads a one-line cpuprofile longer than the sniffed head as JSON, not as perf script", async () => {
+    // node --cpu-prof writes one line; a 64 KB head of it once passed for a perf script header.
+    const nodes = [{ id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1, columnNumber: -1, scriptId: "0" }, children: [] as number[] }];
+    for (let id = 2; id <= 2000; id++) {
+      nodes[0]!.children.push(id);
+      nodes.push({ id, callFrame: { functionName: id % 2 === 0 ? `fn${id}` : `RegExp: ^\\d{${id}}$`, url: "file:///srv/app.js", lineNumber: id, columnNumber: 4, scriptId: "7" }, children: [] });
+    }
+    const samples = nodes.slice(1).map((n) => n.id);
+    const text = JSON.stringify({ nodes, startTime: 1000, endTime: 1000 + samples.length * 1000, samples, timeDeltas: samples.map(() => 1000) });
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    expect(text.includes("\n")).toBe(false);
+    const file = path.join(dir, "one-line.cpuprofile");
+    writeFileSync(file, text);
+    const p = await importProfileFile(file);
+    expect(p.meta.collector).not.toMatch(/perf-script/);
+    expect(p.samples.stack.length).toBe(1999);
+  });
+
   it("reads other formats whole, and says TARGET_NOT_FOUND with the path for a missing file", async () => {
     const file = path.join(dir, "x.cpuprofile");
     writeFileSync(file, CPU);

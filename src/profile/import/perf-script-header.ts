@@ -129,6 +129,8 @@ export function parsePerfHeader(line: string): PerfSampleHeader | null {
   return header;
 }
 
+const JSON_START = /^\s*(?:\{|\[\s*[[{"\]\d-])/;
+
 /**
  * Whether text looks like `perf script` output: its first line that is neither blank nor a
  * `#` comment parses as a sample header, and the next line is a call-chain line or blank.
@@ -141,6 +143,8 @@ export function sniffPerfScript(text: string): boolean {
     const line = text.slice(pos, nl).replace(/\r$/, "");
     pos = nl + 1;
     if (line.trim() === "" || line.startsWith("#")) continue;
+    // JSON (a one-line .cpuprofile cut at the sniffed head) can pass the lenient header shape.
+    if (JSON_START.test(line)) return false;
     const header = parsePerfHeader(line);
     if (!header) return false;
     if (header.inline !== undefined) return true;
