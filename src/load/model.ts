@@ -27,6 +27,12 @@ export interface LoadOptions {
   body?: string;
   /** A request mix instead of a single request. */
   requests?: RequestSpec[];
+  /**
+   * How each send picks from the mix: "random" (default, by weight) or "sequence": in order,
+   * wrapping at the end (workers interleave), to replay captured traffic or send ids that must
+   * not repeat while the mix lasts. Weights are ignored in sequence.
+   */
+  mixOrder?: "random" | "sequence";
   /** Connections. In the closed model each sends back to back; in the open model they are the pool size. */
   concurrency?: number;
   /** Open model: the arrival rate in requests per second. Without it the model is closed. */

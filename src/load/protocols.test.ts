@@ -66,6 +66,24 @@ describe("runLoadTest request mixes and protocols", () => {
     }
   });
 
+  it("sends a mix in sequence: each entry once before any repeats, across workers", async () => {
+    const seen = new Map<string, number>();
+    const server = await listenOnLoopback((req, res) => {
+      seen.set(req.url ?? "", (seen.get(req.url ?? "") ?? 0) + 1);
+      res.end("ok");
+    });
+    try {
+      const requests = Array.from({ length: 300 }, (_, i) => ({ url: `/s${i}`, weight: i === 0 ? 1000 : 1 }));
+      const result = await runLoadTest({ target: server.url, requests, mixOrder: "sequence", maxRequests: 300, concurrency: 8, workers: 2 });
+      expect(result.requests.ok).toBe(300);
+      expect(seen.size).toBe(300);
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      await expect(runLoadTest({ target: server.url, requests, mixOrder: "shuffle" as "random", maxRequests: 1 })).rejects.toThrow(/mixOrder "shuffle"/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("speaks HTTP/2 over TLS to a loopback server with a self-signed certificate", async () => {
     const dir = mkdtempSync(join(tmpdir(), "perfscope-h2-"));
     try {

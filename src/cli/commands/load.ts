@@ -34,6 +34,7 @@ Load (one of --duration, --requests or --stages is required: runs are always bou
   -H, --header <k: v>      a request header (repeatable)
   -b, --body <text>        request body
   --mix <file.json>        a request mix: [{"method","url","headers","body","weight"}, ...]
+  --mix-order <order>      random (default: by weight) | sequence (in file order, wrapping)
   --timeout <time>         per-request timeout (default 10s)
   --allow-remote           allow a target that is not on this machine
 
@@ -81,6 +82,7 @@ export async function runLoadCommand(argv: string[], io: CliIo): Promise<number>
         header: { type: "string", short: "H", multiple: true },
         body: { type: "string", short: "b" },
         mix: { type: "string" },
+        "mix-order": { type: "string" },
         timeout: { type: "string" },
         "allow-remote": { type: "boolean" },
         step: { type: "string" },
@@ -179,6 +181,11 @@ async function buildLoadOptions(target: string, v: LoadValues): Promise<LoadOpti
   if (Object.keys(headers).length > 0) options.headers = headers;
   if (v.body !== undefined) options.body = v.body as string;
   if (v.mix !== undefined) options.requests = await parseRequestMix(v.mix as string);
+  if (v["mix-order"] !== undefined) {
+    if (v["mix-order"] !== "random" && v["mix-order"] !== "sequence") throw usageError(`Unknown --mix-order "${String(v["mix-order"])}".`, "Use random or sequence.");
+    if (v.mix === undefined) throw usageError("--mix-order needs --mix.", "Give the request mix with --mix file.json.");
+    options.mixOrder = v["mix-order"];
+  }
   if (v.timeout !== undefined) options.timeoutMs = parseMs(v.timeout as string, "--timeout");
   if (v.http2) options.http2 = true;
   if (v["allow-remote"]) options.allowRemote = true;

@@ -53,6 +53,7 @@ export class LoadWorker {
   private startEpochMs = 0;
   private inFlight = 0;
   private generated = 0;
+  private nextInSequence: number;
   private nextIntended: number | null = null;
   private queue: number[] = [];
   private queueHead = 0;
@@ -66,6 +67,7 @@ export class LoadWorker {
     private readonly onFinish: (stoppedEarly: boolean) => void,
   ) {
     this.requests = prepareRequests(config);
+    this.nextInSequence = config.index % Math.max(1, this.requests.length);
     this.transport = createLoadTransport({ config, requests: this.requests, onDone: this.onDone, now: () => this.now() });
     this.totalWeight = this.requests[this.requests.length - 1]?.cumulativeWeight ?? 1;
     this.capacity = config.connections * config.pipelining;
@@ -154,6 +156,11 @@ export class LoadWorker {
   private pick(): number {
     const reqs = this.requests;
     if (reqs.length === 1) return 0;
+    if (this.config.mixOrder === "sequence") {
+      const index = this.nextInSequence;
+      this.nextInSequence = (index + this.config.workerCount) % reqs.length;
+      return index;
+    }
     const x = Math.random() * this.totalWeight;
     // Binary search on the cumulative weights: a mix may hold thousands of distinct requests.
     let lo = 0;

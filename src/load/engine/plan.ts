@@ -126,6 +126,8 @@ export function planLoadTest(options: LoadOptions): LoadPlan {
   if (options.http2 && base.protocol !== "https:") throw usage(`HTTP/2 needs an https target; ${base.href} is cleartext`, "use https:// or drop http2 (undici negotiates h2 through TLS ALPN only)", base.href);
 
   const requests = planRequests(options, base, allowRemote);
+  const mixOrder = options.mixOrder ?? "random";
+  if (mixOrder !== "random" && mixOrder !== "sequence") throw usage(`mixOrder ${JSON.stringify(mixOrder)} is neither "random" nor "sequence"`, 'use "random" (by weight) or "sequence" (in order)');
   const connShares = splitEvenly(connections, workerCount);
   const quotaShares = maxRequests === null ? null : splitEvenly(maxRequests, workerCount);
   const workers: WorkerConfig[] = connShares.map((conns, i) => ({
@@ -137,6 +139,8 @@ export function planLoadTest(options: LoadOptions): LoadPlan {
     rejectUnauthorized: !isLoopbackHost(base.hostname),
     timeoutMs,
     requests,
+    mixOrder,
+    workerCount,
     model,
     arrival: options.arrival ?? "constant",
     // Each worker carries its share of the rate; constant arrivals are phase-shifted so the

@@ -29,6 +29,9 @@ export interface WorkerConfig {
   rejectUnauthorized: boolean;
   timeoutMs: number;
   requests: PlannedRequest[];
+  /** "sequence": this worker sends requests index, index + workerCount, … (wrapping). */
+  mixOrder: "random" | "sequence";
+  workerCount: number;
   model: "open" | "closed";
   arrival: "constant" | "poisson";
   rateShare: number;

@@ -35,9 +35,15 @@ function loadScript(script: string, status = 200) {
     .join("\n")
     .replace("export const options", "const options")
     .replace("export default function", "const main = function");
-  const factory = new Function("http", "Counter", `${body}\nreturn { options, main };`) as (h: typeof http, c: typeof Counter) => { options: Record<string, unknown>; main: () => void };
-  const mod = factory(http, Counter);
-  return { ...mod, sent, failures: () => failures };
+  // k6/execution: the iteration counter advances after each call of main.
+  const exec = { scenario: { iterationInTest: 0 } };
+  const factory = new Function("http", "Counter", "exec", `${body}\nreturn { options, main };`) as (h: typeof http, c: typeof Counter, e: typeof exec) => { options: Record<string, unknown>; main: () => void };
+  const mod = factory(http, Counter, exec);
+  const main = (): void => {
+    mod.main();
+    exec.scenario.iterationInTest++;
+  };
+  return { options: mod.options, main, sent, failures: () => failures };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "perfscope-k6-"));
@@ -119,6 +125,14 @@ describe("exportToK6Script", () => {
     expect(gets.length / mod.sent.length).toBeGreaterThan(0.71);
     expect(gets.length / mod.sent.length).toBeLessThan(0.79);
     expect(mod.failures()).toBe(4000);
+  });
+
+  it("sends a mix in sequence when mixOrder is sequence", () => {
+    const script = exportToK6Script({ target: "http://127.0.0.1:3000/", duration: "5s", mixOrder: "sequence", requests: [{ url: "/a", weight: 9 }, { url: "/b" }, { url: "/c" }] });
+    expect(script).toContain('import exec from "k6/execution";');
+    const mod = loadScript(script);
+    for (let i = 0; i < 7; i++) mod.main();
+    expect(mod.sent.map((s) => new URL(s.url).pathname)).toEqual(["/a", "/b", "/c", "/a", "/b", "/c", "/a"]);
   });
 
   it("refuses an unbounded closed run and a bad threshold", () => {

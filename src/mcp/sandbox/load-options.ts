@@ -64,6 +64,7 @@ export function sanitizeLoadOptions(value: unknown, signal: AbortSignal): LoadOp
     ...(Array.isArray(o.stages) ? { stages: defined(o.stages.slice(0, LIMITS.stages).map(pickStage)) } : {}),
     ...(typeof o.duration === "number" || typeof o.duration === "string" ? { duration: o.duration } : {}),
     ...(o.arrival === "constant" || o.arrival === "poisson" ? { arrival: o.arrival } : {}),
+    ...(o.mixOrder === "random" || o.mixOrder === "sequence" ? { mixOrder: o.mixOrder } : {}),
     ...(o.http2 === true ? { http2: true } : {}),
     ...(Array.isArray(o.thresholds) ? { thresholds: o.thresholds.filter((t): t is string => typeof t === "string").slice(0, LIMITS.thresholds) } : {}),
     signal,
