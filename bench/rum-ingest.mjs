@@ -1,12 +1,12 @@
 // Benchmark: the RUM collector's ingest rate and memory, and the p75 query over 1M beacons.
 //
-//   npm run build && node bench/rum-ingest.mjs [--duration 15] [--connections 256] [--workers 1] [--generator perfscope|undici] [--bodies 60000]
+//   npm run build && node bench/rum-ingest.mjs [--duration 15] [--connections 256] [--workers 1] [--generator perfscope|undici] [--bodies N]
 //       [--beacons 1000000] [--dist dist] [--skip-query]
 //
 // Ingest: `perfscope rum serve` runs as its own process (the real CLI, SQLite store in a temp
-// folder, rate limit off: the flood comes from one IP), fed by worker threads of undici clients
-// (bench/fixtures/beacon-flood.mjs) with a fresh beacon per request (unique page view, one of 50 routes, 3–5 metrics with
-// attribution, like the snippet's beacons). Beacons/s = 204 answers per second; every one was
+// folder, rate limit off: the flood comes from one IP), fed by perfscope's load engine with a
+// sequence of beacons like the snippet's (new page views on 50 routes with 3–5 metrics and
+// attribution, and some later beacons of the same page views; see drive() below). Beacons/s = 204 answers per second; every one was
 // committed before it was answered. Peak RSS is the collector's VmHWM from /proc. For scale,
 // the same generator is run against a do-nothing Node server (reads the body, answers 204):
 // the ceiling of this generator on this machine.
@@ -23,7 +23,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { floodBeacons } from "./fixtures/beacon-flood.mjs";
-import { makeBeacon, makeBeaconPayload } from "./fixtures/rum-beacons.mjs";
+import { makeBeaconPayload, makeBeaconSequence } from "./fixtures/rum-beacons.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "..");
@@ -33,7 +33,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "256" },
     workers: { type: "string", default: "1" },
     generator: { type: "string", default: "perfscope" },
-    bodies: { type: "string", default: "60000" },
+    bodies: { type: "string" },
     beacons: { type: "string", default: "1000000" },
     dist: { type: "string", default: path.join(repo, "dist") },
     "skip-query": { type: "boolean", default: false },
@@ -49,17 +49,19 @@ const workers = Number(args.workers);
 
 /**
  * The load. "perfscope": perfscope's own load engine (raw HTTP/1.1 transport, ~11 µs of CPU
- * per request) POSTing a mix of `bodies` distinct beacons, so the generator leaves the
- * collector most of the two cores; a beacon can repeat after that many (the store keeps
- * both; the fold counts the page view once). "undici": undici clients with a fresh beacon
- * per request (~3× the generator CPU).
+ * per request) POSTing a sequence of `bodies` beacons in order (default: 30,000 per second
+ * of the run, more than the collector can take, so nothing repeats): new page views, and 15%
+ * later beacons of a page seen a few hundred beacons before (updated CLS/INP, as the snippet
+ * sends when a page is hidden again). The generator leaves the collector most of the two
+ * cores. "undici": undici clients with a fresh beacon per request (~3× the generator CPU).
  */
+const bodies = args.bodies === undefined ? Math.ceil(duration * 30_000) : Number(args.bodies);
 let mix;
 async function drive(url) {
   if (args.generator === "undici") return floodBeacons({ url, seconds: duration, connections, workers, bodyModule: beaconModule });
   const { runLoadTest } = await import(distUrl("load/run-load-test.js"));
-  mix ??= Array.from({ length: Number(args.bodies) }, () => ({ method: "POST", body: makeBeacon(), headers: { "content-type": "text/plain;charset=UTF-8" } }));
-  const r = await runLoadTest({ target: url, requests: mix, concurrency: connections, duration, workers });
+  mix ??= makeBeaconSequence(bodies).map((body) => ({ method: "POST", body, headers: { "content-type": "text/plain;charset=UTF-8" } }));
+  const r = await runLoadTest({ target: url, requests: mix, mixOrder: "sequence", concurrency: connections, duration, workers });
   return { ok: r.requests.ok, errors: r.requests.errors, non2xx: r.requests.completed - r.requests.ok, statusCodes: r.statusCodes, p99Ms: r.latency.p99, generatorCpu: r.generator.cpu };
 }
 
@@ -171,7 +173,7 @@ try {
     method:
       args.generator === "undici"
         ? "collector = `perfscope rum serve` (own process, SQLite store, rate limit off); load = undici clients in worker threads of the bench process, a unique beacon (3–5 metrics) per request; ceiling = the same load against a do-nothing Node HTTP server"
-        : `collector = \`perfscope rum serve\` (own process, SQLite store, rate limit off); load = perfscope's load engine (closed model, ${connections} connections, ${workers} worker thread(s)) POSTing a mix of ${args.bodies} distinct beacons (3–5 metrics each); ceiling = the same load against a do-nothing Node HTTP server`,
+        : `collector = \`perfscope rum serve\` (own process, SQLite store, rate limit off); load = perfscope's load engine (closed model, ${connections} connections, ${workers} worker thread(s)) POSTing ${bodies} beacons in sequence (new page views with 3–5 metrics, 15% later CLS/INP beacons of an earlier page view; none repeats); ceiling = the same load against a do-nothing Node HTTP server`,
     generator: args.generator,
     targets: { beaconsPerSecond: 20_000, peakRssMb: 200, p75QueryMs: 100 },
     generatorCeiling: ceiling,

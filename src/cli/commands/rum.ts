@@ -6,7 +6,7 @@ import { findRumSnippetFile } from "../../web/rum/client/snippet-files.js";
 import { startRumCollector } from "../../web/rum/collect/collector.js";
 import { compareWithCrux, importCruxFile, renderCruxComparison, type CruxFormFactor, type FieldSummary } from "../../web/rum/crux/index.js";
 import { RUM_METRICS, type ConnectionType, type DeviceClass } from "../../web/rum/model.js";
-import { describeRumStore, openRumStore } from "../../web/rum/open-rum-store.js";
+import { DEFAULT_RUM_STORE, describeRumStore, openRumStore } from "../../web/rum/open-rum-store.js";
 import { getRumData } from "../../web/rum/query/get-rum-data.js";
 import type { RumGroupBy, RumQuery, RumTimeRange } from "../../web/rum/query/rum-report.js";
 import { installStopSignals, reportError, usageError, writeLine, type CliIo } from "../io.js";
@@ -61,25 +61,20 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
     const durability = values.durability;
     if (durability !== undefined && durability !== "normal" && durability !== "full") throw usageError(`--durability must be normal or full, got "${durability}"`);
     const rate = parseCount(values.rate, "rate", true);
-    const store = await openRumStore(values.store, durability ? { durability } : {});
-    let collector;
-    try {
-      collector = await startRumCollector({
-        store,
-        port,
-        ...(values.host ? { host: values.host } : {}),
-        ...(values.path ? { path: values.path } : {}),
-        ...(values.origin ? { allowedOrigins: values.origin } : {}),
-        ...(rate !== undefined ? { rateLimit: rate === 0 ? false : { perIpPerSecond: rate, burst: rate * 4 } } : {}),
-        ...(values["trust-proxy"] ? { trustProxy: true } : {}),
-        ...(values.route ? { routeRules: values.route.map((pattern) => ({ pattern })) } : {}),
-        serveSnippet: findRumSnippetFile("iife"),
-        onError: (error) => writeLine(io.stderr, `perfscope rum serve: ${error instanceof Error ? error.message : String(error)}`),
-      });
-    } catch (error) {
-      await store.close();
-      throw error;
-    }
+    // The collector opens the store in its intake thread (a second core for parsing and writes).
+    const collector = await startRumCollector({
+      store: values.store ?? DEFAULT_RUM_STORE,
+      ...(durability ? { durability } : {}),
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      ...(values.path ? { path: values.path } : {}),
+      ...(values.origin ? { allowedOrigins: values.origin } : {}),
+      ...(rate !== undefined ? { rateLimit: rate === 0 ? false : { perIpPerSecond: rate, burst: rate * 4 } } : {}),
+      ...(values["trust-proxy"] ? { trustProxy: true } : {}),
+      ...(values.route ? { routeRules: values.route.map((pattern) => ({ pattern })) } : {}),
+      serveSnippet: findRumSnippetFile("iife"),
+      onError: (error) => writeLine(io.stderr, `perfscope rum serve: ${error instanceof Error ? error.message : String(error)}`),
+    });
     const beaconUrl = `${collector.url}${values.path ?? "/rum"}`;
     if (json) writeLine(io.stdout, JSON.stringify({ listening: collector.url, beacons: beaconUrl, store: describeRumStore(values.store) }));
     else {
@@ -96,7 +91,6 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
     await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
     if (ticker) clearInterval(ticker);
     await collector.close();
-    await store.close();
     const s = collector.stats();
     const summary = { accepted: s.accepted, eventsWritten: s.eventsWritten, shed: s.shed, rejected: s.rejected, writeFailed: s.writeFailed };
     if (json) writeLine(io.stdout, JSON.stringify({ stopped: true, ...summary }));

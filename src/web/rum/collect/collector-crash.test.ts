@@ -17,11 +17,14 @@ afterEach(async () => {
   dir = undefined;
 });
 
-describe("RUM collector killed with SIGKILL during ingest", () => {
+describe.each([
+  ["in the HTTP thread", []],
+  ["in its intake thread (as rum serve runs it)", ["--threaded"]],
+])("RUM collector killed with SIGKILL during ingest, writing %s", (_, mode: string[]) => {
   it("keeps every beacon it acknowledged", async () => {
     dir = mkdtempSync(join(tmpdir(), "perfscope-rum-crash-"));
     const db = join(dir, "rum.sqlite");
-    const first = await startChildCollector(["--db", db]);
+    const first = await startChildCollector(["--db", db, ...mode]);
     children.push(first);
     const acknowledged: string[] = [];
     let unanswered = 0;
@@ -50,7 +53,7 @@ describe("RUM collector killed with SIGKILL during ingest", () => {
     expect(unanswered).toBeGreaterThan(0);
 
     // Restart on the same file: SQLite recovers the WAL, the collector takes beacons again.
-    const second = await startChildCollector(["--db", db]);
+    const second = await startChildCollector(["--db", db, ...mode]);
     children.push(second);
     const after = makeBeacon();
     expect((await postBeacon(second.url + "/rum", after)).status).toBe(204);

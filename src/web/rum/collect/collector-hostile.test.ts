@@ -7,20 +7,23 @@ const COUNT = 10_000;
 const MAX_BODY = 16 * 1024;
 const CONCURRENCY = 32;
 
-let temp: TempStore;
-let collector: RumCollector;
+describe.each([
+  ["in the HTTP thread", false],
+  ["in its intake thread", true],
+])("startRumCollector under hostile input, checking beacons %s", (_, threaded) => {
+  let temp: TempStore;
+  let collector: RumCollector;
 
-beforeAll(async () => {
-  temp = await openTempStore();
-  // A limit high enough that no 429 can stand in for the validation under test.
-  collector = await startRumCollector({ store: temp.store, maxBodyBytes: MAX_BODY, rateLimit: { perIpPerSecond: 1e6, burst: 1e6 } });
-});
-afterAll(async () => {
-  await collector.close();
-  await temp.cleanup();
-});
+  beforeAll(async () => {
+    temp = await openTempStore();
+    // A limit high enough that no 429 can stand in for the validation under test.
+    collector = await startRumCollector({ store: threaded ? temp.file : temp.store, maxBodyBytes: MAX_BODY, rateLimit: { perIpPerSecond: 1e6, burst: 1e6 } });
+  });
+  afterAll(async () => {
+    await collector.close();
+    await temp.cleanup();
+  });
 
-describe("startRumCollector under hostile input", () => {
   it(`answers ${COUNT} malformed or hostile requests with a 4xx each, stores nothing, and stays up`, async () => {
     const requests = generateHostileRequests(20261126, COUNT, MAX_BODY);
     const byStatus = new Map<number, number>();

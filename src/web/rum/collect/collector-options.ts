@@ -9,7 +9,15 @@ import type { RateLimitOptions } from "./rate-limiter.js";
 import { MAX_METRICS } from "./validate-beacon.js";
 
 export interface RumCollectorOptions {
-  store: RumStore;
+  /**
+   * Where beacons go. A SQLite path or postgres:// URL: the collector opens the store itself,
+   * in a worker thread that parses, checks and writes beacons on a second core while the
+   * main thread serves HTTP (closed again by close()). A store object: all of it runs in the
+   * calling thread, and the caller closes the store.
+   */
+  store: RumStore | string;
+  /** With a SQLite path: "normal" (default) survives a crash of perfscope, "full" also a power cut. */
+  durability?: "normal" | "full";
   /** Loopback by default: exposing the collector is a decision (`--host 0.0.0.0`). */
   host?: string;
   /** 0 picks a free port. */
@@ -45,7 +53,8 @@ export interface RumCollectorOptions {
 }
 
 export interface ResolvedCollectorOptions {
-  store: RumStore;
+  store: RumStore | string;
+  durability: "normal" | "full" | undefined;
   host: string;
   port: number;
   path: string;
@@ -112,8 +121,13 @@ export function resolveCollectorOptions(options: RumCollectorOptions): ResolvedC
   const maxBatchEvents = positiveInteger(options.batch?.maxEvents, COLLECTOR_DEFAULTS.maxBatchEvents, "batch.maxEvents");
   const maxBatchDelayMs = options.batch?.maxDelayMs ?? COLLECTOR_DEFAULTS.maxBatchDelayMs;
   if (!(maxBatchDelayMs >= 0)) throw usage(`batch.maxDelayMs must be ≥ 0, got ${maxBatchDelayMs}`, "Pass 0 to write as soon as the event loop is free.");
+  const durability = options.durability;
+  if (durability !== undefined && durability !== "normal" && durability !== "full") throw usage(`durability ${JSON.stringify(durability)} is neither "normal" nor "full"`, 'Use "normal" (survives a crash of perfscope) or "full" (also a power cut).');
+  if (durability !== undefined && typeof options.store !== "string") throw usage("durability applies only when the collector opens the store (a path or URL)", "Pass durability to openSqliteRumStore instead, or give the store as a path.");
+  if (typeof options.store === "string" && options.store.trim() === "") throw usage("store path is empty", 'Give a SQLite file such as ".perfscope/rum.sqlite" or a postgres:// URL.');
   return {
     store: options.store,
+    durability,
     host: options.host ?? COLLECTOR_DEFAULTS.host,
     port,
     path,

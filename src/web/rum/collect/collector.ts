@@ -10,20 +10,16 @@
  * the machine itself (power loss, kernel panic) can lose the last commits; durability
  * "full" (an fsync per commit) closes that gap at the cost of throughput.
  */
-import { isUtf8 } from "node:buffer";
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PerfError } from "../../../core/errors.js";
-import { createBatchWriter } from "./batch-writer.js";
-import { buildRumEvents } from "./build-events.js";
-import { classifyDevice } from "./classify-device.js";
+import { createBeaconIntake, decodeBeaconBody, type BeaconIntake, type IntakeOutcome } from "./beacon-intake.js";
 import { clientAddress, decideCorsOrigin, isAcceptedContentType, NO_CONTENT_HEADERS, sendError, sendJson, withCors, type RejectReason } from "./collector-http.js";
-import { resolveCollectorOptions, type RumCollectorOptions } from "./collector-options.js";
-import { normalizeRoute } from "./normalize-route.js";
+import { resolveCollectorOptions, type ResolvedCollectorOptions, type RumCollectorOptions } from "./collector-options.js";
 import { createIpRateLimiter } from "./rate-limiter.js";
 import { discardBody, readBody, type BodyOutcome } from "./read-body.js";
 import { loadSnippetAsset, serveSnippetAsset, SNIPPET_PATH, type SnippetAsset } from "./snippet-asset.js";
-import { validateRumBeacon } from "./validate-beacon.js";
+import { startThreadedIntake, type ThreadedIntake } from "./threaded-intake.js";
 
 export type { RumCollectorOptions } from "./collector-options.js";
 
@@ -73,7 +69,7 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
   const o = resolveCollectorOptions(options);
   const snippet: SnippetAsset | undefined = o.serveSnippet === undefined ? undefined : await loadSnippetAsset(o.serveSnippet);
   const limiter = o.rateLimit === false ? undefined : createIpRateLimiter(o.rateLimit);
-  const writer = createBatchWriter({ store: o.store, maxEvents: o.maxBatchEvents, maxDelayMs: o.maxBatchDelayMs, maxQueuedEvents: o.maxQueuedEvents, onError: o.onError });
+  const intake = await startIntake(o);
   const cors = { allowed: o.allowedOrigins, anyOrigin: o.anyOrigin };
   const rejected = newRejectCounters();
   const counts = { accepted: 0, shed: 0, writeFailed: 0 };
@@ -99,36 +95,27 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
       reject(res, 413, "too-large", `body: larger than ${o.maxBodyBytes} bytes`, withCors({ connection: "close" }, allowOrigin));
       return;
     }
-    const body = outcome.body;
-    const invalid = (message: string): void => reject(res, 400, "invalid", message, withCors({}, allowOrigin));
-    if (body.length === 0) return invalid("body: empty");
-    if (!isUtf8(body)) return invalid("body: not valid UTF-8");
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8"));
-    } catch {
-      return invalid("body: not valid JSON");
-    }
-    const check = validateRumBeacon(parsed);
-    if (!check.ok) return invalid(check.error);
-    const payload = check.payload;
-    const where = normalizeRoute(payload.url, o.routeRules);
-    if (where === null) return invalid("url: not a valid http(s) URL");
-    const events = buildRumEvents(payload, where, classifyDevice(req.headers, payload.device), Date.now());
-    const queued = writer.enqueue(events, (committed) => {
-      if (committed) counts.accepted++;
-      else counts.writeFailed++;
-      if (res.destroyed) return;
-      if (committed) {
+    const text = decodeBeaconBody(outcome.body);
+    if (typeof text !== "string") return answer(res, allowOrigin, text);
+    intake.submit(text, req.headers, (result) => answer(res, allowOrigin, result));
+  }
+
+  function answer(res: ServerResponse, allowOrigin: string | undefined, result: IntakeOutcome): void {
+    switch (result.kind) {
+      case "stored":
+        counts.accepted++;
+        if (res.destroyed) return;
         res.writeHead(204, closing ? withCors({ ...NO_CONTENT_HEADERS, connection: "close" }, allowOrigin) : withCors(NO_CONTENT_HEADERS, allowOrigin));
         res.end();
-      } else {
-        sendError(res, 503, "store write failed: retry later", withCors({ "retry-after": "1" }, allowOrigin));
-      }
-    });
-    if (!queued) {
-      counts.shed++;
-      sendError(res, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+        return;
+      case "invalid":
+        return reject(res, 400, "invalid", result.error, withCors({}, allowOrigin));
+      case "busy":
+        counts.shed++;
+        return sendError(res, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+      case "write-failed":
+        counts.writeFailed++;
+        return sendError(res, 503, "store write failed: retry later", withCors({ "retry-after": "1" }, allowOrigin));
     }
   }
 
@@ -150,7 +137,7 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
       return reject(res, 415, "media-type", "content-type: expected text/plain or application/json", withCors({}, allowOrigin));
     }
     // Shed before reading: a full queue means the body would only be thrown away.
-    if (!writer.hasRoom(1)) return shed(req, res, allowOrigin);
+    if (!intake.hasRoom()) return shed(req, res, allowOrigin);
     readBody(req, o.maxBodyBytes, (outcome) => handleBody(req, res, allowOrigin, outcome));
   }
 
@@ -184,7 +171,7 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
   }
 
   function stats(): RumCollectorStats {
-    const w = writer.stats();
+    const w = intake.stats();
     return {
       ...counts,
       rejected: { ...rejected },
@@ -209,7 +196,13 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
   server.keepAliveTimeout = 5_000;
-  const port = await listen(server, o.host, o.port);
+  let port: number;
+  try {
+    port = await listen(server, o.host, o.port);
+  } catch (error) {
+    await closeIntake(intake);
+    throw error;
+  }
   const host = o.host.includes(":") ? `[${o.host}]` : o.host;
 
   async function close(): Promise<void> {
@@ -218,15 +211,27 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // Requests still open wait for their batch: write it now rather than after the linger.
-    const flushed = writer.drain();
+    const flushed = intake.drain();
     const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
     await closed;
     clearTimeout(grace);
     await flushed;
-    await writer.drain();
+    await intake.drain();
+    await closeIntake(intake);
   }
 
   return { url: `http://${host}:${port}`, port, stats, close };
+}
+
+/** A store path or URL: the collector opens it in its intake thread. A store object: the intake runs in this thread. */
+async function startIntake(o: ResolvedCollectorOptions): Promise<BeaconIntake | ThreadedIntake> {
+  const batching = { routeRules: o.routeRules, maxBatchEvents: o.maxBatchEvents, maxBatchDelayMs: o.maxBatchDelayMs, maxQueuedEvents: o.maxQueuedEvents };
+  if (typeof o.store !== "string") return createBeaconIntake({ store: o.store, ...batching, onError: o.onError });
+  return startThreadedIntake({ store: o.store, durability: o.durability, ...batching }, o.onError);
+}
+
+async function closeIntake(intake: BeaconIntake | ThreadedIntake): Promise<void> {
+  if ("close" in intake) await intake.close();
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

@@ -5,7 +5,10 @@
  *
  *   node --import tsx collector-child.ts --db FILE [--port 0] [--delay-ms 0] [--max-queued N]
  *     [--rate PER_SECOND:BURST | --rate off] [--trust-proxy] [--durability normal|full]
- *     [--max-connections N] [--batch-delay-ms 20] [--max-batch 500]
+ *     [--max-connections N] [--batch-delay-ms 20] [--max-batch 500] [--threaded]
+ *
+ * --threaded gives the collector the file path, as `perfscope rum serve` does: the store is
+ * opened and written in the collector's intake thread (--delay-ms does not apply then).
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
@@ -25,16 +28,19 @@ const { values } = parseArgs({
     durability: { type: "string", default: "normal" },
     "batch-delay-ms": { type: "string" },
     "max-batch": { type: "string" },
+    threaded: { type: "boolean", default: false },
   },
 });
 if (values.db === undefined) throw new Error("collector-child: --db FILE is required");
 const durability = values.durability === "full" ? "full" : "normal";
-const real = await openSqliteRumStore(values.db, { durability });
+const real = values.threaded ? undefined : await openSqliteRumStore(values.db, { durability });
 const delayMs = Number(values["delay-ms"]);
 
 // A deliberately slow writer: the real store, reached only after a pause, so the queue fills.
-const store: RumStore =
-  delayMs > 0
+const store: RumStore | string =
+  real === undefined
+    ? values.db
+    : delayMs > 0
     ? {
         kind: real.kind,
         insertEvents: async (events: readonly RumEvent[]) => {
@@ -48,6 +54,7 @@ const store: RumStore =
 const [perSecond, burst] = (values.rate ?? "off").split(":").map(Number);
 const collector = await startRumCollector({
   store,
+  ...(real === undefined ? { durability } : {}),
   port: Number(values.port),
   rateLimit: values.rate === "off" || perSecond === undefined || burst === undefined ? false : { perIpPerSecond: perSecond, burst },
   trustProxy: values["trust-proxy"],
@@ -64,6 +71,6 @@ process.stdout.write(JSON.stringify({ url: collector.url, port: collector.port, 
 process.once("SIGTERM", () => {
   void collector
     .close()
-    .then(() => real.close())
+    .then(() => real?.close())
     .then(() => process.exit(0));
 });

@@ -1,0 +1,69 @@
+/**
+ * What the collector's HTTP thread and its intake worker thread say to each other. Bodies
+ * travel as strings (a Buffer from a socket read may view a much larger pooled block, and
+ * cloning copies the whole block); outcomes travel as small codes.
+ */
+import type { IntakeOutcome, IntakeStats } from "./beacon-intake.js";
+import type { RouteRule } from "./normalize-route.js";
+
+export interface IntakeWorkerData {
+  /** A SQLite path or postgres:// URL, opened by the worker (see openRumStore). */
+  store: string;
+  durability: "normal" | "full" | undefined;
+  routeRules: readonly RouteRule[] | undefined;
+  maxBatchEvents: number;
+  maxBatchDelayMs: number;
+  maxQueuedEvents: number;
+}
+
+/** The two request headers the device class is read from, when present. */
+export type DeviceHints = { "user-agent"?: string; "sec-ch-ua-mobile"?: string } | null;
+
+export type ToIntakeWorker =
+  | { type: "beacons"; ids: number[]; bodies: string[]; hints: DeviceHints[] }
+  | { type: "drain"; token: number }
+  | { type: "close" };
+
+/** 0 stored, 1 busy, 2 write failed, a string: invalid, with this error. */
+export type OutcomeCode = 0 | 1 | 2 | string;
+
+export interface SerializedError {
+  code?: string;
+  message: string;
+  where?: Record<string, unknown>;
+  hint?: string;
+}
+
+export type FromIntakeWorker =
+  | { type: "ready" }
+  | { type: "open-failed"; error: SerializedError }
+  | { type: "outcomes"; ids: number[]; outcomes: OutcomeCode[]; stats: IntakeStats }
+  | { type: "drained"; token: number; stats: IntakeStats }
+  | { type: "error"; error: SerializedError }
+  | { type: "closed"; stats: IntakeStats };
+
+export function encodeOutcome(outcome: IntakeOutcome): OutcomeCode {
+  switch (outcome.kind) {
+    case "stored":
+      return 0;
+    case "busy":
+      return 1;
+    case "write-failed":
+      return 2;
+    case "invalid":
+      return outcome.error;
+  }
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const e = error as Error & { code?: unknown; where?: unknown; hint?: unknown };
+    return {
+      message: e.message,
+      ...(typeof e.code === "string" ? { code: e.code } : {}),
+      ...(e.where !== null && typeof e.where === "object" ? { where: e.where as Record<string, unknown> } : {}),
+      ...(typeof e.hint === "string" ? { hint: e.hint } : {}),
+    };
+  }
+  return { message: String(error) };
+}
