@@ -29,8 +29,13 @@ function beacon(i: number, route: string, lcp: number): string {
 }
 
 describe("perfscope rum (built CLI)", () => {
-  it("serve keeps every beacon it acknowledged through Ctrl-C; query names the slow route and its LCP element", async () => {
-    const server = spawn(process.execPath, [cli, "rum", "serve", "--port", "0", "--json", "--rate", "0"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+  it.each([
+    ["", []],
+    [" (--single-thread)", ["--single-thread"]],
+  ])("serve%s keeps every beacon it acknowledged through Ctrl-C; query names the slow route and its LCP element", async (_, mode: string[]) => {
+    // The first run fills the default store, which the CrUX comparison below reads.
+    const store = mode.length > 0 ? ["--store", "single-thread.sqlite"] : [];
+    const server = spawn(process.execPath, [cli, "rum", "serve", "--port", "0", "--json", "--rate", "0", ...store, ...mode], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
     const lines: string[] = [];
     const beaconsUrl = await new Promise<string>((resolveUrl, reject) => {
       server.stdout.setEncoding("utf8");
@@ -57,7 +62,7 @@ describe("perfscope rum (built CLI)", () => {
     const stopped = JSON.parse(lines.find((l) => l.includes('"stopped"'))!) as { accepted: number; eventsWritten: number };
     expect(stopped).toMatchObject({ accepted: 80, eventsWritten: 160 });
 
-    const q = run(["rum", "query", "--metric", "lcp", "--group-by", "route", "--json"]);
+    const q = run(["rum", "query", "--metric", "lcp", "--group-by", "route", "--json", ...store]);
     expect(q.code, q.stderr).toBe(0);
     const report = JSON.parse(q.stdout) as { metrics: { LCP: { count: number; slowestRoutes: { routes: { route: string; rating: string }[] }; topAttribution: { targets: { target: string }[] } } } };
     expect(report.metrics.LCP.count).toBe(80);
@@ -65,7 +70,7 @@ describe("perfscope rum (built CLI)", () => {
     expect(report.metrics.LCP.slowestRoutes.routes[1]).toMatchObject({ route: "/about/:id", rating: "good" });
     expect(report.metrics.LCP.topAttribution.targets.map((t) => t.target).sort()).toEqual(["h1", "img.hero"]);
 
-    const text = run(["rum", "query"]);
+    const text = run(["rum", "query", ...store]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/LCP\s+p75 [\d.]+ s\s+NEEDS IMPROVEMENT|LCP\s+p75 [\d.]+ s\s+POOR/);
     expect(text.stdout).toMatch(/slowest routes/);

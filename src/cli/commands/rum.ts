@@ -46,6 +46,7 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
         path: { type: "string" },
         rate: { type: "string" },
         "trust-proxy": { type: "boolean" },
+        "single-thread": { type: "boolean" },
         route: { type: "string", multiple: true },
         durability: { type: "string" },
         store: { type: "string" },
@@ -61,10 +62,11 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
     const durability = values.durability;
     if (durability !== undefined && durability !== "normal" && durability !== "full") throw usageError(`--durability must be normal or full, got "${durability}"`);
     const rate = parseCount(values.rate, "rate", true);
-    // The collector opens the store in its intake thread (a second core for parsing and writes).
+    // By default the collector opens the store in its intake thread (a second core for parsing
+    // and writes); --single-thread keeps it all on this thread (a V8 heap less, ~60 MB).
+    const ownStore = values["single-thread"] ? await openRumStore(values.store, durability ? { durability } : {}) : undefined;
     const collector = await startRumCollector({
-      store: values.store ?? DEFAULT_RUM_STORE,
-      ...(durability ? { durability } : {}),
+      ...(ownStore ? { store: ownStore } : { store: values.store ?? DEFAULT_RUM_STORE, ...(durability ? { durability } : {}) }),
       port,
       ...(values.host ? { host: values.host } : {}),
       ...(values.path ? { path: values.path } : {}),
@@ -74,6 +76,9 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
       ...(values.route ? { routeRules: values.route.map((pattern) => ({ pattern })) } : {}),
       serveSnippet: findRumSnippetFile("iife"),
       onError: (error) => writeLine(io.stderr, `perfscope rum serve: ${error instanceof Error ? error.message : String(error)}`),
+    }).catch(async (error: unknown) => {
+      await ownStore?.close();
+      throw error;
     });
     const beaconUrl = `${collector.url}${values.path ?? "/rum"}`;
     if (json) writeLine(io.stdout, JSON.stringify({ listening: collector.url, beacons: beaconUrl, store: describeRumStore(values.store) }));
@@ -91,6 +96,7 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
     await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
     if (ticker) clearInterval(ticker);
     await collector.close();
+    await ownStore?.close();
     const s = collector.stats();
     const summary = { accepted: s.accepted, eventsWritten: s.eventsWritten, shed: s.shed, rejected: s.rejected, writeFailed: s.writeFailed };
     if (json) writeLine(io.stdout, JSON.stringify({ stopped: true, ...summary }));

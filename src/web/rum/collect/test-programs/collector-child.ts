@@ -72,5 +72,8 @@ process.once("SIGTERM", () => {
   void collector
     .close()
     .then(() => real?.close())
-    .then(() => process.exit(0));
+    .then(() => {
+      const s = collector.stats();
+      process.stdout.write(JSON.stringify({ stopped: true, accepted: s.accepted, eventsWritten: s.eventsWritten }) + "\n", () => process.exit(0));
+    });
 });
