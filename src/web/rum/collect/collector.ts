@@ -9,6 +9,10 @@
  * (SIGKILL, OOM kill): the commit is in the WAL file in the OS page cache. Only a crash of
  * the machine itself (power loss, kernel panic) can lose the last commits; durability
  * "full" (an fsync per commit) closes that gap at the cost of throughput.
+ *
+ * Threads: given a store path or URL, this thread only serves HTTP and the beacons are
+ * parsed, checked and written in an intake worker thread (threaded-intake.ts); given a store
+ * object, the same intake (beacon-intake.ts) runs here.
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

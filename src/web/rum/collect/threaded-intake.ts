@@ -19,6 +19,8 @@ import type { DeviceHints, FromIntakeWorker, IntakeWorkerData, OutcomeCode, Seri
 export const MAX_TRANSIT_BYTES = 8 * 1024 * 1024;
 /** How long after a worker died a new one is started. */
 const RESTART_DELAY_MS = 1000;
+/** How long close() waits for the worker to write its queue and close the store before ending it. */
+const CLOSE_TIMEOUT_MS = 30_000;
 
 export interface ThreadedIntake extends BeaconIntake {
   /** Writes what is queued, closes the store and ends the worker. */
@@ -175,7 +177,12 @@ export async function startThreadedIntake(data: IntakeWorkerData, onError: (erro
       if (!alive) return;
       const done = new Promise<void>((resolve) => (closed = resolve));
       worker.postMessage({ type: "close" } satisfies ToIntakeWorker);
+      const timer = setTimeout(() => {
+        onError(new PerfError("TIMEOUT", `RUM collector: the intake thread did not finish writing and close the store within ${CLOSE_TIMEOUT_MS / 1000} s; ending it`));
+        void worker.terminate();
+      }, CLOSE_TIMEOUT_MS);
       await done;
+      clearTimeout(timer);
       alive = false;
     },
     async terminateWorker() {
