@@ -15,10 +15,12 @@
  * object, the same intake (beacon-intake.ts) runs here.
  */
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { PerfError } from "../../../core/errors.js";
 import { createBeaconIntake, decodeBeaconBody, type BeaconIntake, type IntakeOutcome } from "./beacon-intake.js";
-import { clientAddress, decideCorsOrigin, isAcceptedContentType, NO_CONTENT_HEADERS, sendError, sendJson, withCors, type RejectReason } from "./collector-http.js";
+import { clientAddress, decideCorsOrigin, isAcceptedContentType, NO_CONTENT_HEADERS, replyTo, sendError, sendJson, withCors, type BeaconHeaders, type RejectReason, type Reply } from "./collector-http.js";
+import type { DeviceHeaders } from "./classify-device.js";
+import { serveFastBeacons, sweepFastConnections, type FastConnection, type FastPathOptions } from "./fast-beacon-path.js";
 import { resolveCollectorOptions, type ResolvedCollectorOptions, type RumCollectorOptions } from "./collector-options.js";
 import { createIpRateLimiter } from "./rate-limiter.js";
 import { discardBody, readBody, type BodyOutcome } from "./read-body.js";
@@ -79,75 +81,96 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
   const counts = { accepted: 0, shed: 0, writeFailed: 0 };
   let closing = false;
 
-  function reject(res: ServerResponse, status: number, reason: RejectReason, message: string, headers?: OutgoingHttpHeaders): void {
+  // One headers object per allowed origin (a bounded set), so the fast path renders each 204 once.
+  const noContent = new Map<string | undefined, OutgoingHttpHeaders>();
+  function noContentHeaders(allowOrigin: string | undefined): OutgoingHttpHeaders {
+    let headers = noContent.get(allowOrigin);
+    if (headers === undefined) noContent.set(allowOrigin, (headers = withCors(NO_CONTENT_HEADERS, allowOrigin)));
+    return headers;
+  }
+
+  function reject(reply: Reply, status: number, reason: RejectReason, message: string, headers?: OutgoingHttpHeaders): void {
     rejected[reason]++;
-    sendError(res, status, message, closing ? { ...headers, connection: "close" } : headers);
+    sendError(reply, status, message, closing ? { ...headers, connection: "close" } : headers);
   }
 
-  function shed(req: IncomingMessage, res: ServerResponse, allowOrigin: string | undefined): void {
-    counts.shed++;
-    discardBody(req);
-    sendError(res, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
-  }
-
-  function handleBody(req: IncomingMessage, res: ServerResponse, allowOrigin: string | undefined, outcome: BodyOutcome): void {
-    if (outcome.kind === "aborted") {
-      rejected.aborted++;
-      return;
+  /**
+   * The checks before a beacon's body is looked at, the same on both paths. Returns the
+   * Access-Control-Allow-Origin to answer with, or null when the beacon was answered already.
+   */
+  function admitBeacon(headers: BeaconHeaders, remoteAddress: string | undefined, reply: Reply): string | undefined | null {
+    const allowOrigin = decideCorsOrigin(headers.origin, cors);
+    if (allowOrigin === false) {
+      reject(reply, 403, "origin", "origin not allowed");
+      return null;
     }
-    if (outcome.kind === "too-large") {
-      reject(res, 413, "too-large", `body: larger than ${o.maxBodyBytes} bytes`, withCors({ connection: "close" }, allowOrigin));
-      return;
+    if (limiter !== undefined) {
+      const wait = limiter.take(clientAddress(headers["x-forwarded-for"], remoteAddress, o.trustProxy), Date.now());
+      if (wait > 0) {
+        reject(reply, 429, "rate-limited", "too many beacons from this address", withCors({ "retry-after": String(wait) }, allowOrigin));
+        return null;
+      }
     }
-    const text = decodeBeaconBody(outcome.body);
-    if (typeof text !== "string") return answer(res, allowOrigin, text);
-    intake.submit(text, req.headers, (result) => answer(res, allowOrigin, result));
+    if (!isAcceptedContentType(headers["content-type"])) {
+      reject(reply, 415, "media-type", "content-type: expected text/plain or application/json", withCors({}, allowOrigin));
+      return null;
+    }
+    // Shed before reading: a full queue means the body would only be thrown away.
+    if (!intake.hasRoom()) {
+      counts.shed++;
+      sendError(reply, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+      return null;
+    }
+    return allowOrigin;
   }
 
-  function answer(res: ServerResponse, allowOrigin: string | undefined, result: IntakeOutcome): void {
+  function takeBody(body: Buffer, headers: BeaconHeaders, reply: Reply, allowOrigin: string | undefined): void {
+    const text = decodeBeaconBody(body);
+    if (typeof text !== "string") return answer(reply, allowOrigin, text);
+    intake.submit(text, headers as DeviceHeaders, (result) => answer(reply, allowOrigin, result));
+  }
+
+  function answer(reply: Reply, allowOrigin: string | undefined, result: IntakeOutcome): void {
     switch (result.kind) {
       case "stored":
         counts.accepted++;
-        if (res.destroyed) return;
-        res.writeHead(204, closing ? withCors({ ...NO_CONTENT_HEADERS, connection: "close" }, allowOrigin) : withCors(NO_CONTENT_HEADERS, allowOrigin));
-        res.end();
-        return;
+        return reply.send(204, closing ? withCors({ ...NO_CONTENT_HEADERS, connection: "close" }, allowOrigin) : noContentHeaders(allowOrigin));
       case "invalid":
-        return reject(res, 400, "invalid", result.error, withCors({}, allowOrigin));
+        return reject(reply, 400, "invalid", result.error, withCors({}, allowOrigin));
       case "busy":
         counts.shed++;
-        return sendError(res, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+        return sendError(reply, 503, "collector busy: retry later", withCors({ "retry-after": "1" }, allowOrigin));
       case "write-failed":
         counts.writeFailed++;
-        return sendError(res, 503, "store write failed: retry later", withCors({ "retry-after": "1" }, allowOrigin));
+        return sendError(reply, 503, "store write failed: retry later", withCors({ "retry-after": "1" }, allowOrigin));
     }
   }
 
+  /** A beacon through node:http (anything the fast path handed over). */
   function handleBeacon(req: IncomingMessage, res: ServerResponse): void {
-    const allowOrigin = decideCorsOrigin(req, cors);
-    if (allowOrigin === false) {
-      discardBody(req);
-      return reject(res, 403, "origin", "origin not allowed");
-    }
-    if (limiter !== undefined) {
-      const wait = limiter.take(clientAddress(req, o.trustProxy), Date.now());
-      if (wait > 0) {
-        discardBody(req);
-        return reject(res, 429, "rate-limited", "too many beacons from this address", withCors({ "retry-after": String(wait) }, allowOrigin));
+    const reply = replyTo(res);
+    const headers = req.headers as BeaconHeaders;
+    const allowOrigin = admitBeacon(headers, req.socket.remoteAddress, reply);
+    if (allowOrigin === null) return discardBody(req);
+    readBody(req, o.maxBodyBytes, (outcome: BodyOutcome) => {
+      if (outcome.kind === "aborted") {
+        rejected.aborted++;
+        return;
       }
-    }
-    if (!isAcceptedContentType(req.headers["content-type"])) {
-      discardBody(req);
-      return reject(res, 415, "media-type", "content-type: expected text/plain or application/json", withCors({}, allowOrigin));
-    }
-    // Shed before reading: a full queue means the body would only be thrown away.
-    if (!intake.hasRoom()) return shed(req, res, allowOrigin);
-    readBody(req, o.maxBodyBytes, (outcome) => handleBody(req, res, allowOrigin, outcome));
+      if (outcome.kind === "too-large") return reject(reply, 413, "too-large", `body: larger than ${o.maxBodyBytes} bytes`, withCors({ connection: "close" }, allowOrigin));
+      takeBody(outcome.body, headers, reply, allowOrigin);
+    });
+  }
+
+  /** A plain beacon POST read straight off the socket (fast-beacon-path.ts). */
+  function handleFastBeacon(headers: BeaconHeaders, remoteAddress: string | undefined, body: Buffer, reply: Reply): void {
+    const allowOrigin = admitBeacon(headers, remoteAddress, reply);
+    if (allowOrigin !== null) takeBody(body, headers, reply, allowOrigin);
   }
 
   function handlePreflight(req: IncomingMessage, res: ServerResponse): void {
-    const allowOrigin = decideCorsOrigin(req, cors);
-    if (allowOrigin === false) return reject(res, 403, "origin", "origin not allowed");
+    const allowOrigin = decideCorsOrigin(req.headers.origin, cors);
+    if (allowOrigin === false) return reject(replyTo(res), 403, "origin", "origin not allowed");
     res.writeHead(204, allowOrigin === undefined ? NO_CONTENT_HEADERS : withCors(PREFLIGHT_HEADERS, allowOrigin));
     res.end();
   }
@@ -160,18 +183,18 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
     if (path === o.path) {
       if (method === "POST") return handleBeacon(req, res);
       if (method === "OPTIONS") return handlePreflight(req, res);
-      return reject(res, 405, "method", `method ${String(method).slice(0, 16)} not allowed`, BEACON_METHODS);
+      return reject(replyTo(res), 405, "method", `method ${String(method).slice(0, 16)} not allowed`, BEACON_METHODS);
     }
     const known = path === "/healthz" || (path === SNIPPET_PATH && snippet !== undefined);
     if (method !== "GET") {
       if (known || (method !== "POST" && method !== "OPTIONS")) {
-        return reject(res, 405, "method", `method ${String(method).slice(0, 16)} not allowed`, known ? GET_ONLY : BEACON_METHODS);
+        return reject(replyTo(res), 405, "method", `method ${String(method).slice(0, 16)} not allowed`, known ? GET_ONLY : BEACON_METHODS);
       }
-      return reject(res, 404, "not-found", "not found");
+      return reject(replyTo(res), 404, "not-found", "not found");
     }
-    if (path === "/healthz") return sendJson(res, 200, { ok: !closing, ...stats() });
+    if (path === "/healthz") return sendJson(replyTo(res), 200, { ok: !closing, ...stats() });
     if (snippet !== undefined && path === SNIPPET_PATH) return serveSnippetAsset(req, res, snippet);
-    reject(res, 404, "not-found", "not found");
+    reject(replyTo(res), 404, "not-found", "not found");
   }
 
   function stats(): RumCollectorStats {
@@ -192,9 +215,16 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
       handleRequest(req, res);
     } catch (error) {
       o.onError(error);
-      sendError(res, 500, "internal error");
+      sendError(replyTo(res), 500, "internal error");
     }
   });
+  const fastConnections: Set<FastConnection> = serveBeaconsFast(server, {
+    path: o.path,
+    maxBodyBytes: o.maxBodyBytes,
+    handle: handleFastBeacon,
+    closing: () => closing,
+  });
+  const sweep = sweepFastConnections(fastConnections);
   server.maxConnections = o.maxConnections;
   // Slow clients may hold a connection only so long (slowloris).
   server.headersTimeout = 10_000;
@@ -204,6 +234,7 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
   try {
     port = await listen(server, o.host, o.port);
   } catch (error) {
+    clearInterval(sweep);
     await closeIntake(intake);
     throw error;
   }
@@ -214,17 +245,45 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
     closing = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    for (const c of fastConnections) c.closeIfIdle();
     // Requests still open wait for their batch: write it now rather than after the linger.
     const flushed = intake.drain();
-    const grace = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+    const grace = setTimeout(() => {
+      server.closeAllConnections();
+      for (const c of fastConnections) c.destroy();
+    }, CLOSE_GRACE_MS);
     await closed;
     clearTimeout(grace);
+    clearInterval(sweep);
     await flushed;
     await intake.drain();
     await closeIntake(intake);
   }
 
   return { url: `http://${host}:${port}`, port, stats, close };
+}
+
+/**
+ * Puts the fast path in front of node:http: every new connection starts on it, and is handed
+ * to node:http's own connection handler (timeouts, tracking and all) at the first request that
+ * is not a plain beacon POST. Returns the connections the fast path still holds.
+ */
+function serveBeaconsFast(server: Server, options: Omit<FastPathOptions, "handOver">): Set<FastConnection> {
+  const connections = new Set<FastConnection>();
+  const listeners = server.listeners("connection");
+  const nodeConnection = listeners[0];
+  // Not the one handler this was written against: serve everything through node:http.
+  if (listeners.length !== 1 || typeof nodeConnection !== "function") return connections;
+  server.removeListener("connection", nodeConnection as (socket: Socket) => void);
+  const handOver = (socket: Socket, buffered: Buffer | undefined): void => {
+    // Paused, so the bytes put back are not emitted before node:http listens for them.
+    socket.pause();
+    if (buffered !== undefined) socket.unshift(buffered);
+    (nodeConnection as (socket: Socket) => void).call(server, socket);
+    socket.resume();
+  };
+  server.on("connection", (socket: Socket) => serveFastBeacons(socket, { ...options, handOver }, connections));
+  return connections;
 }
 
 /** A store path or URL: the collector opens it in its intake thread. A store object: the intake runs in this thread. */
