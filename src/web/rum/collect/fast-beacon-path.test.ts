@@ -89,6 +89,16 @@ describe("the collector's fast beacon path", () => {
     for (const beacon of [a, b, c]) expect(pages.has(beacon.pageId)).toBe(true);
   });
 
+  it("answers a pipeline longer than the 64 KB it buffers (the rest waits in the socket) in order", async () => {
+    const beacons = Array.from({ length: 150 }, () => makeBeacon());
+    const flood = beacons.map((b) => post(JSON.stringify(b))).join("");
+    expect(flood.length).toBeGreaterThan(2 * 64 * 1024);
+    const r = await exchange([flood], beacons.length);
+    expect(r.statuses).toEqual(beacons.map(() => 204));
+    const pages = storedPages();
+    expect(beacons.every((b) => pages.has(b.pageId))).toBe(true);
+  });
+
   it("hands a connection to node:http at the first request that is not a plain beacon POST", async () => {
     const [a, b] = [makeBeacon(), makeBeacon()];
     const mixed = await exchange([post(JSON.stringify(a)), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", post(JSON.stringify(b))], 3, 50);

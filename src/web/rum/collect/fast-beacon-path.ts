@@ -28,12 +28,13 @@ export interface FastPathOptions {
 }
 
 /** As node:http's defaults in the collector: header bytes, keep-alive idle, time to send a whole request. */
-export const FAST_PATH_LIMITS = { maxHeaderBytes: 16 * 1024, idleMs: 5_000, requestMs: 10_000 } as const;
+export const FAST_PATH_LIMITS = { maxHeaderBytes: 16 * 1024, idleMs: 5_000, requestMs: 10_000, maxPipelinedBytes: 64 * 1024 } as const;
 
 const KEPT = new Set(["origin", "content-type", "user-agent", "sec-ch-ua-mobile", "x-forwarded-for"]);
 const REFUSED = new Set(["transfer-encoding", "expect", "upgrade", "content-length"]);
 const END_OF_HEAD = Buffer.from("\r\n\r\n");
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const TARGET = /^[\x21-\x7e]+$/;
 // eslint-disable-next-line no-control-regex -- a header value must not hold control characters
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 
@@ -50,7 +51,7 @@ function parseBeaconHead(head: string, path: string, maxBodyBytes: number): Pars
   if (!requestLine.startsWith("POST ") || !requestLine.endsWith(" HTTP/1.1")) return undefined;
   const target = requestLine.slice(5, -9);
   const q = target.indexOf("?");
-  if ((q === -1 ? target : target.slice(0, q)) !== path || target.includes(" ")) return undefined;
+  if ((q === -1 ? target : target.slice(0, q)) !== path || !TARGET.test(target)) return undefined;
   const headers: BeaconHeaders = {};
   const seen = new Set<string>();
   let contentLength: number | undefined;
@@ -195,6 +196,7 @@ export function serveFastBeacons(socket: Socket, options: FastPathOptions, conne
           sent = true;
           busy = false;
           lastAnswered = Date.now();
+          if (socket.isPaused()) socket.resume();
           if (socket.destroyed) return;
           const close = parsed.close || options.closing() || headers.connection === "close";
           socket.write(renderResponse(status, headers, text, close));
@@ -212,6 +214,8 @@ export function serveFastBeacons(socket: Socket, options: FastPathOptions, conne
   function onData(chunk: Buffer): void {
     if (buffered === undefined) requestStarted = Date.now();
     buffered = buffered === undefined ? chunk : Buffer.concat([buffered, chunk]);
+    // A client pipelining faster than its beacons are answered waits in its socket, not in memory.
+    if (busy && buffered.length > FAST_PATH_LIMITS.maxPipelinedBytes) socket.pause();
     next();
   }
 
