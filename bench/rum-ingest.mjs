@@ -7,8 +7,7 @@
 // folder, rate limit off: the flood comes from one IP), fed by perfscope's load engine with a
 // sequence of beacons like the snippet's (new page views on 50 routes with 3–5 metrics and
 // attribution, and some later beacons of the same page views; see drive() below), over 256
-// connections (1000 measured about the same rate at ~50 MB more RSS: each open connection
-// holds its request). Beacons/s = 204 answers per second; every one was committed
+// connections by default (--connections 1000: a higher rate at ~20 MB more RSS). Beacons/s = 204 answers per second; every one was committed
 // before it was answered. Rounds alternate with the in-thread baseline (the collector given a
 // store object: HTTP, parsing and writes on one thread). Peak RSS is VmHWM from /proc. For scale,
 // the same generator is run against a do-nothing Node server (reads the body, answers 204):
@@ -97,7 +96,7 @@ async function measureCeiling() {
 /**
  * "threaded": the real CLI, `perfscope rum serve` (HTTP on the main thread, beacons parsed,
  * checked and written in its intake thread). "inline": the same collector given a store
- * object, so all of it runs on one thread (the design before the intake thread), through the
+ * object, so all of it runs on one thread (as `rum serve --single-thread`), through the
  * collector test program run from source; the baseline in the same session.
  */
 function spawnCollector(kind, store) {
