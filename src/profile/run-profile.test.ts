@@ -44,8 +44,10 @@ describe("profile() — the brief's first example, for real", () => {
     expect(run.analysis.profile.collector).toBe("linux-perf");
     expect(run.bottlenecks[0]!.function).toBe("checksumOrders");
     // The main thread spends most CPU there; weighting by gaps between a thread's samples
-    // (speedscope's way) gave V8's mostly sleeping helper threads nearly as much (16% vs 11%).
-    expect(run.bottlenecks[0]!.selfShare).toBeGreaterThan(5 * run.bottlenecks[1]!.selfShare);
+    // (speedscope's way) gave V8's mostly sleeping helper threads nearly as much (16% vs 11%,
+    // 1.45×). By CPU time it is 5× or more on a quiet machine; 2× when CI runs other test
+    // files beside it (0.53 vs 0.25 seen), still well clear of the gap-weighted 1.45×.
+    expect(run.bottlenecks[0]!.selfShare).toBeGreaterThan(2 * run.bottlenecks[1]!.selfShare);
     expect(run.analysis.split.native).toBeGreaterThan(0);
   });
 
