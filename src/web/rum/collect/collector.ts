@@ -223,6 +223,7 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
     maxBodyBytes: o.maxBodyBytes,
     handle: handleFastBeacon,
     closing: () => closing,
+    onError: o.onError,
   });
   const sweep = sweepFastConnections(fastConnections);
   server.maxConnections = o.maxConnections;
@@ -276,11 +277,10 @@ function serveBeaconsFast(server: Server, options: Omit<FastPathOptions, "handOv
   if (listeners.length !== 1 || typeof nodeConnection !== "function") return connections;
   server.removeListener("connection", nodeConnection as (socket: Socket) => void);
   const handOver = (socket: Socket, buffered: Buffer | undefined): void => {
-    // Paused, so the bytes put back are not emitted before node:http listens for them.
-    socket.pause();
-    if (buffered !== undefined) socket.unshift(buffered);
     (nodeConnection as (socket: Socket) => void).call(server, socket);
-    socket.resume();
+    // node:http's data handler parses these before any newer bytes arrive from the socket (and
+    // this works after the client half-closed, when unshift() would not).
+    if (buffered !== undefined) socket.emit("data", buffered);
   };
   server.on("connection", (socket: Socket) => serveFastBeacons(socket, { ...options, handOver }, connections));
   return connections;

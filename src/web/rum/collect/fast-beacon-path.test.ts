@@ -30,7 +30,7 @@ interface Exchange {
  * Writes `parts` on one raw connection (a pause between parts), then reads until `expected`
  * responses came or the server closed the connection.
  */
-function exchange(parts: (string | Buffer)[], expected: number, pauseMs = 0): Promise<Exchange> {
+function exchange(parts: (string | Buffer)[], expected: number, pauseMs = 0, halfClose = false): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const socket = connect(collector.port, "127.0.0.1");
     let raw = "";
@@ -58,6 +58,7 @@ function exchange(parts: (string | Buffer)[], expected: number, pauseMs = 0): Pr
         socket.write(part);
         if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
       }
+      if (halfClose) socket.end();
     })();
   });
 }
@@ -123,14 +124,36 @@ describe("the collector's fast beacon path", () => {
       `POST /rum HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: ${inner.length + 2}\r\n\r\n{}${inner}`,
       // A folded header line (obsolete line folding).
       `POST /rum HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n continued\r\n\r\n{}`,
-      // A control character in a header value.
+      // A control character in a header value, and ones that trim() would have hidden at its edge.
       `POST /rum HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\nContent-Length: 2\r\n\r\n{}`,
+      `POST /rum HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\r\n\r\n{}`,
+      `POST /rum HTTP/1.1\r\nHost: x\r\nContent-Length: 2\x0b\r\n\r\n{}`,
     ];
     for (const shape of shapes) {
       const r = await exchange([shape], 1);
       expect(r.statuses[0], JSON.stringify(shape.slice(0, 80))).toBe(400);
     }
     expect(storedPages().has(hidden.pageId)).toBe(false);
+  });
+
+  it("answers a long pipeline of instantly refused requests without growing the stack, and stays up", async () => {
+    const empty = "POST /rum HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n";
+    const r = await exchange([empty.repeat(3000)], 3000);
+    expect(r.statuses).toHaveLength(3000);
+    expect(new Set(r.statuses)).toEqual(new Set([400]));
+    expect((await exchange(["GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"], 1)).statuses).toEqual([200]);
+  });
+
+  it("reads nothing after a request that asked to close, and serves a hand-over after the client half-closed", async () => {
+    const after = makeBeacon();
+    const closed = await exchange([post("", "Connection: close\r\n") + post(JSON.stringify(after))], 2);
+    expect(closed.statuses).toEqual([400]);
+    expect(closed.closedByServer).toBe(true);
+    const [a] = [makeBeacon()];
+    const half = await exchange([post(JSON.stringify(a)) + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"], 2, 0, true);
+    expect(half.statuses).toEqual([204, 200]);
+    expect(storedPages().has(a.pageId)).toBe(true);
+    expect(storedPages().has(after.pageId)).toBe(false);
   });
 
   it("leaves over-long bodies to node:http's 413, and honours Connection: close", async () => {
@@ -143,13 +166,29 @@ describe("the collector's fast beacon path", () => {
     expect(closing.closedByServer).toBe(true);
   });
 
-  it("closes a keep-alive connection left idle", async () => {
+  it("closes a keep-alive connection left idle, and one the client never closed after Connection: close", async () => {
     const started = Date.now();
+    // Half-open after our close: the client reads our FIN but keeps its own side open. Once the
+    // server has let go of the socket, a late write from the client is reset.
+    const lingering = connect({ port: collector.port, host: "127.0.0.1", allowHalfOpen: true });
+    lingering.on("error", () => undefined);
+    lingering.resume();
+    lingering.write(post(JSON.stringify(makeBeacon()), "Connection: close\r\n"));
+    const lingeringEnded = new Promise<void>((resolve) => lingering.once("end", () => resolve()));
+    const lingeringClosed = new Promise<void>((resolve) => lingering.once("close", () => resolve()));
     const idle = await exchange([post(JSON.stringify(makeBeacon()))], 2);
     expect(idle.statuses).toEqual([204]);
     expect(idle.closedByServer).toBe(true);
     // 5 s of idleness, checked once a second.
     expect(Date.now() - started).toBeGreaterThan(4500);
     expect(Date.now() - started).toBeLessThan(7900);
-  }, 15_000);
+    await lingeringEnded;
+    await new Promise((r) => setTimeout(r, Math.max(0, 7000 - (Date.now() - started))));
+    // The first write draws the reset; the next one reports it (the read side has ended already).
+    lingering.write("x");
+    await new Promise((r) => setTimeout(r, 300));
+    lingering.write("y");
+    const reset = await Promise.race([lingeringClosed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+    expect(reset).toBe(true);
+  }, 20_000);
 });

@@ -25,16 +25,19 @@ export interface FastPathOptions {
   handle(headers: BeaconHeaders, remoteAddress: string | undefined, body: Buffer, reply: Reply): void;
   /** Whether the collector is closing: answers then carry Connection: close. */
   closing(): boolean;
+  /** An exception from handle() (answered 500). */
+  onError(error: unknown): void;
 }
 
 /** As node:http's defaults in the collector: header bytes, keep-alive idle, time to send a whole request. */
-export const FAST_PATH_LIMITS = { maxHeaderBytes: 16 * 1024, idleMs: 5_000, requestMs: 10_000, maxPipelinedBytes: 64 * 1024 } as const;
+export const FAST_PATH_LIMITS = { maxHeaderBytes: 16 * 1024, idleMs: 5_000, requestMs: 10_000, maxPipelinedBytes: 64 * 1024, maxReadsPerRequest: 16 } as const;
 
 const KEPT = new Set(["origin", "content-type", "user-agent", "sec-ch-ua-mobile", "x-forwarded-for"]);
 const REFUSED = new Set(["transfer-encoding", "expect", "upgrade", "content-length"]);
 const END_OF_HEAD = Buffer.from("\r\n\r\n");
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TARGET = /^[\x21-\x7e]+$/;
+const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
 // eslint-disable-next-line no-control-regex -- a header value must not hold control characters
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 
@@ -67,8 +70,10 @@ function parseBeaconHead(head: string, path: string, maxBodyBytes: number): Pars
     if (colon <= 0) return undefined;
     const name = line.slice(0, colon).toLowerCase();
     if (!TOKEN.test(name)) return undefined;
-    const value = line.slice(colon + 1).trim();
-    if (BAD_VALUE.test(value)) return undefined;
+    const raw = line.slice(colon + 1);
+    // Checked before trimming, and only spaces and tabs are optional whitespace (not \v, \f, NBSP…).
+    if (BAD_VALUE.test(raw)) return undefined;
+    const value = raw.replace(OWS_EDGES, "");
     if (name === "content-length") {
       if (contentLength !== undefined || !/^\d{1,9}$/.test(value)) return undefined;
       contentLength = Number(value);
@@ -140,14 +145,23 @@ export function sweepFastConnections(connections: Set<FastConnection>): NodeJS.T
 /** Serves beacon requests on `socket` until one is not plain, then hands the socket to node:http. */
 export function serveFastBeacons(socket: Socket, options: FastPathOptions, connections: Set<FastConnection>): void {
   let buffered: Buffer | undefined;
+  /** Reads that brought parts of the request not yet complete (a beacon comes in one or two). */
+  let reads = 0;
   let busy = false;
+  /** The loop is running: an answer given synchronously lets it go on instead of re-entering. */
+  let looping = false;
+  /** Answered with Connection: close; nothing more is read. */
+  let done = false;
+  /** The client half-closed (FIN): its last requests may still be in `buffered`. */
+  let ended = false;
   let requestStarted = 0;
   let lastAnswered = Date.now();
   const connection: FastConnection = {
     closeIfIdle: () => {
       if (!busy && buffered === undefined) socket.destroy();
     },
-    // Idle keep-alive, or a client that stopped mid-request; a beacon waiting for its commit is ours to answer.
+    // Idle keep-alive, a client that stopped mid-request, or one that never closes its side
+    // after our close; a beacon waiting for its commit is ours to answer.
     closeIfStale: (now) => {
       if (busy) return;
       if (buffered === undefined ? now - lastAnswered > FAST_PATH_LIMITS.idleMs : now - requestStarted > FAST_PATH_LIMITS.requestMs) socket.destroy();
@@ -157,13 +171,11 @@ export function serveFastBeacons(socket: Socket, options: FastPathOptions, conne
   connections.add(connection);
   socket.setNoDelay(true);
 
-  const release = (): void => {
+  const handOver = (): void => {
     socket.removeListener("data", onData);
+    socket.removeListener("end", onEnd);
     socket.removeListener("close", onClose);
     connections.delete(connection);
-  };
-  const handOver = (): void => {
-    release();
     const rest = buffered;
     buffered = undefined;
     options.handOver(socket, rest);
@@ -171,48 +183,85 @@ export function serveFastBeacons(socket: Socket, options: FastPathOptions, conne
   const onClose = (): void => {
     connections.delete(connection);
   };
+  const onEnd = (): void => {
+    ended = true;
+    if (!busy && buffered === undefined) socket.end();
+  };
 
-  const next = (): void => {
-    while (!busy && buffered !== undefined && !socket.destroyed) {
-      const headEnd = buffered.indexOf(END_OF_HEAD);
-      if (headEnd === -1) {
-        if (buffered.length > FAST_PATH_LIMITS.maxHeaderBytes) return handOver();
-        return;
-      }
-      if (headEnd > FAST_PATH_LIMITS.maxHeaderBytes) return handOver();
-      const parsed = parseBeaconHead(buffered.toString("latin1", 0, headEnd), options.path, options.maxBodyBytes);
-      if (parsed === undefined) return handOver();
-      const total = headEnd + 4 + parsed.contentLength;
-      if (buffered.length < total) return;
-      // A view into the read buffer: the collector decodes it before handle() returns.
-      const body = buffered.subarray(headEnd + 4, total);
-      buffered = buffered.length > total ? buffered.subarray(total) : undefined;
-      requestStarted = Date.now();
-      busy = true;
-      let sent = false;
-      options.handle(parsed.headers, socket.remoteAddress, body, {
-        send(status, headers, text) {
-          if (sent) return;
-          sent = true;
-          busy = false;
-          lastAnswered = Date.now();
-          if (socket.isPaused()) socket.resume();
-          if (socket.destroyed) return;
-          const close = parsed.close || options.closing() || headers.connection === "close";
-          socket.write(renderResponse(status, headers, text, close));
-          if (close) {
-            release();
-            socket.end();
-            return;
-          }
-          next();
-        },
-      });
+  const answer = (close: boolean, status: number, headers: OutgoingHttpHeaders, text: string | undefined): void => {
+    busy = false;
+    lastAnswered = Date.now();
+    if (socket.destroyed) return;
+    socket.write(renderResponse(status, headers, text, close));
+    if (close) {
+      done = true;
+      buffered = undefined;
+      // Our side is done; the sweep destroys the socket if the client never closes its side.
+      socket.end();
+      return;
+    }
+    if (socket.isPaused()) socket.resume();
+    next();
+  };
+
+  const dispatch = (headers: BeaconHeaders, body: Buffer, close: boolean): void => {
+    busy = true;
+    let sent = false;
+    const reply: Reply = {
+      send(status, responseHeaders, text) {
+        if (sent) return;
+        sent = true;
+        answer(close || options.closing() || responseHeaders.connection === "close", status, responseHeaders, text);
+      },
+    };
+    try {
+      options.handle(headers, socket.remoteAddress, body, reply);
+    } catch (error) {
+      options.onError(error);
+      reply.send(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }, '{"error":"internal error"}');
     }
   };
 
+  function next(): void {
+    if (looping) return;
+    looping = true;
+    try {
+      while (!busy && !done && buffered !== undefined && !socket.destroyed) {
+        const headEnd = buffered.indexOf(END_OF_HEAD);
+        if (headEnd === -1) {
+          // Bare-LF line ends, a head past node:http's limit, or a request trickling in: node:http's incremental parser takes it.
+          const lf = buffered.indexOf(10);
+          if ((lf !== -1 && buffered[lf - 1] !== 13) || buffered.length > FAST_PATH_LIMITS.maxHeaderBytes || reads > FAST_PATH_LIMITS.maxReadsPerRequest) return handOver();
+          return;
+        }
+        if (headEnd > FAST_PATH_LIMITS.maxHeaderBytes) return handOver();
+        const parsed = parseBeaconHead(buffered.toString("latin1", 0, headEnd), options.path, options.maxBodyBytes);
+        if (parsed === undefined) return handOver();
+        const total = headEnd + 4 + parsed.contentLength;
+        if (buffered.length < total) {
+          if (reads > FAST_PATH_LIMITS.maxReadsPerRequest) return handOver();
+          return;
+        }
+        // A view into the read buffer: the collector decodes it before handle() returns.
+        const body = buffered.subarray(headEnd + 4, total);
+        buffered = buffered.length > total ? buffered.subarray(total) : undefined;
+        reads = buffered === undefined ? 0 : 1;
+        requestStarted = Date.now();
+        dispatch(parsed.headers, body, parsed.close);
+      }
+      if (ended && !busy && buffered === undefined && !done) socket.end();
+    } finally {
+      looping = false;
+    }
+  }
+
   function onData(chunk: Buffer): void {
-    if (buffered === undefined) requestStarted = Date.now();
+    if (done) return;
+    if (buffered === undefined) {
+      requestStarted = Date.now();
+      reads = 0;
+    }
+    reads++;
     buffered = buffered === undefined ? chunk : Buffer.concat([buffered, chunk]);
     // A client pipelining faster than its beacons are answered waits in its socket, not in memory.
     if (busy && buffered.length > FAST_PATH_LIMITS.maxPipelinedBytes) socket.pause();
@@ -220,6 +269,7 @@ export function serveFastBeacons(socket: Socket, options: FastPathOptions, conne
   }
 
   socket.on("data", onData);
+  socket.on("end", onEnd);
   socket.on("close", onClose);
   socket.on("error", () => undefined);
 }

@@ -83,6 +83,17 @@ describe("startThreadedIntake", () => {
     expect(readStoredRows(file).filter((r) => r.page_id === after.pageId)).toHaveLength(4);
   });
 
+  it("close() during a restart closes the new worker too, instead of leaving it running", async () => {
+    const intake = await start(tempFile());
+    await intake.terminateWorker();
+    // The restart starts 1 s after the death; close while the new worker is coming up.
+    await new Promise((r) => setTimeout(r, 1050));
+    await intake.close();
+    expect(intake.hasRoom()).toBe(false);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(intake.hasRoom()).toBe(false);
+  });
+
   it("close() writes what it holds and closes the store", async () => {
     const file = tempFile();
     const intake = await start(file);

@@ -17,8 +17,9 @@ import type { DeviceHints, FromIntakeWorker, IntakeWorkerData, OutcomeCode, Seri
 
 /** Body bytes handed to the worker and not yet answered, at most. */
 export const MAX_TRANSIT_BYTES = 8 * 1024 * 1024;
-/** How long after a worker died a new one is started. */
+/** How long after a worker died a new one is started (doubling, up to the max, while starts fail). */
 const RESTART_DELAY_MS = 1000;
+const MAX_RESTART_DELAY_MS = 30_000;
 /** How long close() waits for the worker to write its queue and close the store before ending it. */
 const CLOSE_TIMEOUT_MS = 30_000;
 
@@ -56,6 +57,10 @@ export async function startThreadedIntake(data: IntakeWorkerData, onError: (erro
   let alive = false;
   let closing = false;
   let stats: IntakeStats = { queuedEvents: 0, eventsWritten: 0, batches: 0, failedBatches: 0 };
+  /** Counts from workers that died: a new worker counts from zero. */
+  let carried = { eventsWritten: 0, batches: 0, failedBatches: 0 };
+  let starting: Promise<void> | undefined;
+  let restartDelay = RESTART_DELAY_MS;
   const waiting = new Map<number, { done: (outcome: IntakeOutcome) => void; bytes: number }>();
   let transitBytes = 0;
   let nextId = 0;
@@ -113,11 +118,28 @@ export async function startThreadedIntake(data: IntakeWorkerData, onError: (erro
     for (const resolve of drains.values()) resolve();
     drains.clear();
     closed?.();
+    // Its queue died with it: a full queue reported last must not keep the next worker idle.
+    carried = { eventsWritten: carried.eventsWritten + stats.eventsWritten, batches: carried.batches + stats.batches, failedBatches: carried.failedBatches + stats.failedBatches };
+    stats = { queuedEvents: 0, eventsWritten: 0, batches: 0, failedBatches: 0 };
     if (closing) return;
-    onError(new PerfError("INTERNAL", `RUM collector: the intake thread stopped (${error instanceof Error ? error.message : String(error)}); beacons get 503 until it is restarted in ${RESTART_DELAY_MS} ms`, { cause: error }));
+    onError(new PerfError("INTERNAL", `RUM collector: the intake thread stopped (${error instanceof Error ? error.message : String(error)}); beacons get 503 until it is restarted in ${restartDelay} ms`, { cause: error }));
+    scheduleRestart();
+  };
+
+  const scheduleRestart = (): void => {
     setTimeout(() => {
-      if (!closing) void spawn().catch(onDeath);
-    }, RESTART_DELAY_MS).unref();
+      if (closing) return;
+      starting = spawn().then(
+        () => {
+          restartDelay = RESTART_DELAY_MS;
+        },
+        (error: unknown) => {
+          restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS);
+          onError(new PerfError("INTERNAL", `RUM collector: the intake thread could not start again (${error instanceof Error ? error.message : String(error)}); next try in ${restartDelay} ms`, { cause: error }));
+          scheduleRestart();
+        },
+      );
+    }, restartDelay).unref();
   };
 
   function spawn(): Promise<void> {
@@ -170,9 +192,16 @@ export async function startThreadedIntake(data: IntakeWorkerData, onError: (erro
         worker.postMessage({ type: "drain", token } satisfies ToIntakeWorker);
       });
     },
-    stats: () => ({ ...stats, queuedEvents: stats.queuedEvents + pending.ids.length }),
+    stats: () => ({
+      queuedEvents: stats.queuedEvents + pending.ids.length,
+      eventsWritten: carried.eventsWritten + stats.eventsWritten,
+      batches: carried.batches + stats.batches,
+      failedBatches: carried.failedBatches + stats.failedBatches,
+    }),
     async close() {
       closing = true;
+      // A worker being restarted comes up first, so it is closed rather than left running.
+      await starting?.catch(() => undefined);
       flush();
       if (!alive) return;
       const done = new Promise<void>((resolve) => (closed = resolve));
