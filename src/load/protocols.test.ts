@@ -8,6 +8,16 @@ import { describe, expect, it } from "vitest";
 import { runLoadTest } from "./run-load-test.js";
 import { listenOnLoopback } from "./test-servers/index.js";
 
+/** A loopback server that answers "ok" and counts requests per URL. */
+async function listenCountingUrls() {
+  const seen = new Map<string, number>();
+  const server = await listenOnLoopback((req, res) => {
+    seen.set(req.url ?? "", (seen.get(req.url ?? "") ?? 0) + 1);
+    res.end("ok");
+  });
+  return { seen, server };
+}
+
 describe("runLoadTest request mixes and protocols", () => {
   it("sends a weighted request mix in proportion, with each request's method and body", async () => {
     const seen = new Map<string, number>();
@@ -46,11 +56,7 @@ describe("runLoadTest request mixes and protocols", () => {
   });
 
   it("draws from a large mix by weight (first, middle and last entries alike)", async () => {
-    const seen = new Map<string, number>();
-    const server = await listenOnLoopback((req, res) => {
-      seen.set(req.url ?? "", (seen.get(req.url ?? "") ?? 0) + 1);
-      res.end("ok");
-    });
+    const { seen, server } = await listenCountingUrls();
     try {
       // 200 light entries and three heavy ones at the start, middle and end: 3 × 100 of 500 weight.
       const requests = Array.from({ length: 203 }, (_, i) => ({ url: `/r${i}`, weight: i === 0 || i === 101 || i === 202 ? 100 : 1 }));
@@ -67,11 +73,7 @@ describe("runLoadTest request mixes and protocols", () => {
   });
 
   it("sends a mix in sequence: each entry once before any repeats, across workers", async () => {
-    const seen = new Map<string, number>();
-    const server = await listenOnLoopback((req, res) => {
-      seen.set(req.url ?? "", (seen.get(req.url ?? "") ?? 0) + 1);
-      res.end("ok");
-    });
+    const { seen, server } = await listenCountingUrls();
     try {
       const requests = Array.from({ length: 300 }, (_, i) => ({ url: `/s${i}`, weight: i === 0 ? 1000 : 1 }));
       const result = await runLoadTest({ target: server.url, requests, mixOrder: "sequence", maxRequests: 300, concurrency: 8, workers: 2 });

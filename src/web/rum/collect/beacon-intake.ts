@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import type { RumStore } from "../model.js";
-import { createBatchWriter } from "./batch-writer.js";
+import { createBatchWriter, type BatchWriterStats } from "./batch-writer.js";
 import { buildRumEvents } from "./build-events.js";
 import { classifyDevice, type DeviceHeaders } from "./classify-device.js";
 import { normalizeRoute, type RouteRule } from "./normalize-route.js";
@@ -22,12 +22,8 @@ export type IntakeOutcome =
   /** The write holding it failed: answer 503. */
   | { kind: "write-failed" };
 
-export interface IntakeStats {
-  queuedEvents: number;
-  eventsWritten: number;
-  batches: number;
-  failedBatches: number;
-}
+/** The batch writer's counts, wherever the intake runs. */
+export type IntakeStats = BatchWriterStats;
 
 export interface BeaconIntake {
   /** Checks and queues one body (decoded by decodeBeaconBody); `done` is called once, at once for invalid or busy. */
