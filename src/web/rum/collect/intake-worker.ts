@@ -1,7 +1,8 @@
 /**
  * The collector's intake worker thread: opens the store, and runs every body the HTTP thread
  * hands it through the beacon intake (parse, validate, route, batch, commit). Outcomes go
- * back in one message per turn of this thread's event loop.
+ * back in one message per committed batch (and one per handed-over batch for the bodies
+ * refused at once).
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { openRumStore } from "../open-rum-store.js";
@@ -38,7 +39,9 @@ function serveIntake(port: MessagePort, data: IntakeWorkerData, store: RumStore)
     replyOutcomes.push(encodeOutcome(outcome));
     if (!replyScheduled) {
       replyScheduled = true;
-      setImmediate(sendReplies);
+      // A microtask, not setImmediate: it runs once the whole batch is settled but before the
+      // next batch is written, which otherwise delayed every answer by one write (~10% of the rate).
+      queueMicrotask(sendReplies);
     }
   };
 

@@ -5,7 +5,7 @@
 import type Database from "better-sqlite3";
 import type { SqlRow } from "../../../store/sql-driver.js";
 import { METRIC_COLUMNS, TARGET_COLUMNS } from "./beacon-rows.js";
-import { applyFold, dimsSql, emptyRollupState, FOLD_CHUNK_ROWS, planFold, rollupStateOf, type FoldRow, type RollupState } from "./rollup-fold.js";
+import { applyFold, dimsSql, emptyRollupState, planFold, SQLITE_FOLD_CHUNK_ROWS, rollupStateOf, type FoldRow, type RollupState } from "./rollup-fold.js";
 
 const FOLD_COLUMNS = `b.id, b.ts, b.page_id, ${dimsSql("sqlite", "b.")}, ${METRIC_COLUMNS.map((c) => `b.${c}`).join(", ")}`;
 
@@ -65,7 +65,7 @@ export class SqliteRollupFolder {
   private foldInTransaction(): number {
     const after = this.selectWatermark.get() as number;
     if (after !== this.cachedThrough) this.cache.clear();
-    const raw = this.selectChunk.all(after, FOLD_CHUNK_ROWS) as unknown[][];
+    const raw = this.selectChunk.all(after, SQLITE_FOLD_CHUNK_ROWS) as unknown[][];
     if (raw.length === 0) return 0;
     const rows = raw.map(foldRowOf);
     const folded: FoldRow[] = [];

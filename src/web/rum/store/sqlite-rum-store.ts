@@ -18,7 +18,7 @@ import { PerfError } from "../../../core/errors.js";
 import type { SqlExecutor, SqlRow, SqlValue } from "../../../store/sql-driver.js";
 import type { RumEvent, RumStore } from "../model.js";
 import { assertStorableEvents, BEACON_COLUMNS, groupBeaconRows, type BeaconRow } from "./beacon-rows.js";
-import { FOLD_CHUNK_ROWS, FOLD_INTERVAL_MS } from "./rollup-fold.js";
+import { FOLD_INTERVAL_MS, SQLITE_FOLD_CHUNK_ROWS } from "./rollup-fold.js";
 import { openSqliteFile, SQLITE_BUSY_TIMEOUT_MS } from "../../../store/open-sqlite-file.js";
 import { SqlRumQueries, type RumQuerySource } from "./rum-query-source.js";
 import { prepareRumSchema } from "./rum-schema.js";
@@ -105,7 +105,7 @@ class SqliteRumStore extends SqlRumQueries implements RumStore, RumQuerySource {
         throw describeSqliteError(error, this.file);
       }
       this.lastFold = Date.now();
-      if (folded < FOLD_CHUNK_ROWS) return;
+      if (folded < SQLITE_FOLD_CHUNK_ROWS) return;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
