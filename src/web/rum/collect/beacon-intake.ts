@@ -30,6 +30,8 @@ export interface BeaconIntake {
   submit(text: string, headers: DeviceHeaders, done: (outcome: IntakeOutcome) => void): void;
   /** Whether a beacon could be queued now (the collector sheds before reading a body). */
   hasRoom(): boolean;
+  /** Whether beacons can be kept at all (false while a dead intake thread is being restarted). */
+  isUp(): boolean;
   /** Writes what is queued; resolves when nothing is queued or being written. */
   drain(): Promise<void>;
   stats(): IntakeStats;
@@ -80,6 +82,7 @@ export function createBeaconIntake(options: BeaconIntakeOptions): BeaconIntake {
       if (!writer.enqueue(events, (committed) => done(committed ? STORED : WRITE_FAILED))) done(BUSY);
     },
     hasRoom: () => writer.hasRoom(1),
+    isUp: () => true,
     drain: () => writer.drain(),
     stats: () => writer.stats(),
   };

@@ -107,8 +107,9 @@ describe("startRumCollector: beacons in, events stored", () => {
     await postBeacon(c.url + "/rum", makeBeacon());
     const health = await send(c.url + "/healthz");
     expect(health.status).toBe(200);
-    const body = JSON.parse(health.text) as { ok: boolean; accepted: number; rejected: Record<string, number> };
+    const body = JSON.parse(health.text) as { ok: boolean; intake: string; accepted: number; rejected: Record<string, number> };
     expect(body.ok).toBe(true);
+    expect(body.intake).toBe("up");
     expect(body.accepted).toBe(1);
     expect(body.rejected.method).toBe(4);
     expect(body.rejected["not-found"]).toBe(2);

@@ -192,7 +192,11 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
       }
       return reject(replyTo(res), 404, "not-found", "not found");
     }
-    if (path === "/healthz") return sendJson(replyTo(res), 200, { ok: !closing, ...stats() });
+    if (path === "/healthz") {
+      // 503 while closing or while the intake thread restarts: a load balancer then sends the beacons elsewhere.
+      const ok = !closing && intake.isUp();
+      return sendJson(replyTo(res), ok ? 200 : 503, { ok, intake: closing ? "closing" : intake.isUp() ? "up" : "restarting", ...stats() });
+    }
     if (snippet !== undefined && path === SNIPPET_PATH) return serveSnippetAsset(req, res, snippet);
     reject(replyTo(res), 404, "not-found", "not found");
   }

@@ -67,17 +67,20 @@ describe("startThreadedIntake", () => {
     expect((error as PerfError).message).toMatch(/taken\.sqlite/);
   });
 
-  it("answers 503 (never 204) while its worker is gone, reports it, and takes beacons again after a restart", async () => {
+  it("answers 503 (never 204) and says it is down while its worker is gone, reports it, and takes beacons again after a restart", async () => {
     const file = tempFile();
     const errors: unknown[] = [];
     const intake = await start(file, errors);
     expect(await submit(intake, JSON.stringify(makeBeacon()))).toEqual({ kind: "stored" });
+    expect(intake.isUp()).toBe(true);
     await intake.terminateWorker();
     expect(intake.hasRoom()).toBe(false);
+    expect(intake.isUp()).toBe(false);
     expect(await submit(intake, JSON.stringify(makeBeacon()))).toEqual({ kind: "write-failed" });
     expect(String(errors[0])).toMatch(/intake thread stopped/);
     const deadline = Date.now() + 10_000;
     while (!intake.hasRoom() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(intake.isUp()).toBe(true);
     const after = makeBeacon();
     expect(await submit(intake, JSON.stringify(after))).toEqual({ kind: "stored" });
     expect(readStoredRows(file).filter((r) => r.page_id === after.pageId)).toHaveLength(4);

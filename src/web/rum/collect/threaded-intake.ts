@@ -188,6 +188,7 @@ export async function startThreadedIntake(data: IntakeWorkerData, onError: (erro
         setImmediate(flush);
       }
     },
+    isUp: () => alive,
     hasRoom: () => alive && transitBytes < MAX_TRANSIT_BYTES && waiting.size < data.maxQueuedEvents && stats.queuedEvents < data.maxQueuedEvents,
     drain() {
       flush();
