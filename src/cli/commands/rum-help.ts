@@ -24,7 +24,7 @@ Options:
   --durability <d>       serve: normal (survives a crash of perfscope, default) or full
                          (fsync every batch: survives a power cut)
   --single-thread        serve: parse and write beacons on the HTTP thread, not in a second
-                         one (30–60 MB less memory measured; a lower peak rate)
+                         one (one thread to profile or debug; ~0.8× the peak rate measured)
   --metric <m>           query: one metric or core_web_vitals (LCP, INP, CLS; default)
   --since <time>         query: time range back from now (default 24h; 30m, 7d)
   --group-by <key>       query: break every metric down by route, device, connection,
