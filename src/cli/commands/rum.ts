@@ -63,8 +63,8 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
     if (durability !== undefined && durability !== "normal" && durability !== "full") throw usageError(`--durability must be normal or full, got "${durability}"`);
     const rate = parseCount(values.rate, "rate", true);
     // By default the collector opens the store in its intake thread (a second core for parsing
-    // and writes); --single-thread keeps it all on this thread (no memory saved since that
-    // thread's young generation is capped, 144–166 MB vs 154–157 MB peak measured).
+    // and writes); --single-thread keeps it all on this thread (no memory saved since the intake
+    // thread's young generation is capped: 144–166 MB vs 154–157 MB peak measured).
     const ownStore = values["single-thread"] ? await openRumStore(values.store, durability ? { durability } : {}) : undefined;
     const collector = await startRumCollector({
       ...(ownStore ? { store: ownStore } : { store: values.store ?? DEFAULT_RUM_STORE, ...(durability ? { durability } : {}) }),

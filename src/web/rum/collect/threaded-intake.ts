@@ -1,7 +1,8 @@
 /**
  * The beacon intake on a second core: the HTTP thread hands each body (as text) to a worker
  * thread that owns the store and does the parsing, validation and writing. Bodies go over in
- * one message per turn of the event loop, outcomes come back the same way.
+ * one message per turn of the event loop; outcomes come back one message per written batch
+ * (and one per handed-over batch for bodies refused at once).
  *
  * Memory stays bounded on this side too: bodies handed over and not yet answered are capped
  * (count and bytes); past the cap hasRoom() says no and the collector sheds with 503. If the
@@ -23,9 +24,10 @@ const MAX_RESTART_DELAY_MS = 30_000;
 /** How long close() waits for the worker to write its queue and close the store before ending it. */
 const CLOSE_TIMEOUT_MS = 30_000;
 /**
- * The worker's young generation (V8 makes each semi-space a third of it). Left to itself V8
- * grows it to 2 × 16 MB under a steady flood, as any long-lived survivor count pushes it up;
- * 12 MB measured 156–162 MB peak RSS for the collector instead of 176–185 MB, at the same rate.
+ * The worker's young generation; V8 makes each semi-space a third of it, so 12 MB means 4 MB
+ * semi-spaces. Left to itself V8 grows them to 16 MB each under a steady flood (any steady
+ * count of survivors pushes them up); capped, the collector measured 156–162 MB peak RSS
+ * instead of 176–185 MB, at the same rate.
  */
 const INTAKE_YOUNG_GENERATION_MB = 12;
 

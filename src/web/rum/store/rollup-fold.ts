@@ -13,13 +13,16 @@ import { LogHistogram } from "./log-histogram.js";
 /** A store folds its own inserts into the rollups at most this often (queries fold first anyway). */
 export const FOLD_INTERVAL_MS = 1000;
 
-/** Beacons read per fold transaction: big enough to share each rollup row's read and write among many beacons, small enough to hold the write lock briefly and the chunk's rows in little memory. */
+/** Beacons read per fold transaction on PostgreSQL: big enough to share each rollup row's read and write among many beacons, small enough to hold the write lock briefly and the chunk's rows in little memory. */
 export const FOLD_CHUNK_ROWS = 5_000;
 
 /**
  * SQLite folds on the thread that writes the beacons, and a chunk holds that thread: 5,000
  * rows took ~37 ms, which every waiting beacon felt (collector p99 85 ms under a flood);
- * 1,000 take ~7 ms (p99 35 ms) and cost no throughput, as the rollup rows stay cached between chunks.
+ * 1,000 take ~7 ms (p99 35 ms) at the same rate on the bench's beacons (50 routes). The rollup
+ * rows stay cached between chunks, but each chunk writes back every row it touched and commits
+ * (with `durability: "full"`, an fsync): with many route × device × connection keys per hour,
+ * smaller chunks write more.
  */
 export const SQLITE_FOLD_CHUNK_ROWS = 1_000;
 

@@ -48,6 +48,19 @@ describe("RUM store on sqlite: files and durability", () => {
     await expect(openSqliteRumStore(newFile(), { durability: "paranoid" as "full" })).rejects.toMatchObject({ code: "USAGE" });
   });
 
+  it("folds more beacons than one chunk holds in one foldRollups call, up to the last one", async () => {
+    const file = newFile();
+    const store = await openSqliteRumStore(file);
+    // 2,500 page views: two full chunks of 1,000 and a part one.
+    const events = Array.from({ length: 2_500 }, (_, i) => makeRumEvent({ metric: "LCP", value: 1000 + i, pageId: `fold-${i}`, ts: NOW - 60_000 }));
+    await store.insertEvents(events);
+    await store.foldRollups();
+    const last = rawSqlite(file, "SELECT MAX(id) AS id FROM rum_beacons")[0]?.id;
+    expect(rawSqlite(file, "SELECT folded_through FROM rum_rollup_state")[0]?.folded_through).toBe(last);
+    expect(rawSqlite(file, "SELECT SUM(count) AS total FROM rum_rollups WHERE metric = 'LCP'")[0]?.total).toBe(2_500);
+    await store.close();
+  });
+
   it("counts every beacon once when two processes and this one write, fold and query the same file at once", async () => {
     const file = newFile();
     const store = await openSqliteRumStore(file);
