@@ -1,8 +1,8 @@
 /**
  * The collector's intake worker thread: opens the store, and runs every body the HTTP thread
  * hands it through the beacon intake (parse, validate, route, batch, commit). Outcomes go
- * back in one message per written batch, committed or failed (and one per handed-over batch for the bodies
- * refused at once).
+ * back in one message per written batch, committed or failed (and one per handed-over batch
+ * for the bodies refused at once).
  */
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { openRumStore } from "../open-rum-store.js";
