@@ -124,7 +124,11 @@ describe("complexity on known algorithms", () => {
       for (let i = 0; i < a.length; i++) s += a[i]!;
       return s;
     };
-    const result = await complexity(sumLater, { sizes: [1e3, 3e3, 1e4, 3e4, 1e5, 2e5], input: (n) => new Float64Array(n).fill(2) });
+    // As with sort: a burst of load from parallel test files once bent one measurement into
+    // O(n log n) in CI, so a second measurement is allowed.
+    const measure = () => complexity(sumLater, { sizes: [1e3, 3e3, 1e4, 3e4, 1e5, 2e5], input: (n) => new Float64Array(n).fill(2) });
+    let result = await measure();
+    if (result.fit.best.model !== "O(n)") result = await measure();
     expect(result.async).toBe(true);
     expect(result.fit.best.model).toBe("O(n)");
   });
