@@ -194,6 +194,7 @@ try {
     const mid = (sorted.length - 1) / 2;
     return (sorted[Math.floor(mid)] + sorted[Math.ceil(mid)]) / 2;
   };
+  // `ingest` is the fastest round (fields as in ingestRuns); the median and the worst peak RSS sit beside it.
   const ingest = { ...runs.threaded.reduce((best, r) => (r.beaconsPerSecond > best.beaconsPerSecond ? r : best)), medianBeaconsPerSecond: median(runs.threaded.map((r) => r.beaconsPerSecond)), peakRssMbMax: Math.max(...runs.threaded.map((r) => r.peakRssMb)) };
   const baseline = { medianBeaconsPerSecond: median(runs.inline.map((r) => r.beaconsPerSecond)), runs: runs.inline };
   let query = null;

@@ -194,8 +194,8 @@ export async function startRumCollector(options: RumCollectorOptions): Promise<R
     }
     if (path === "/healthz") {
       // 503 while closing or while the intake thread restarts: a load balancer then sends the beacons elsewhere.
-      const ok = !closing && intake.isUp();
-      return sendJson(replyTo(res), ok ? 200 : 503, { ok, intake: closing ? "closing" : intake.isUp() ? "up" : "restarting", ...stats() });
+      const state = closing ? "closing" : intake.isUp() ? "up" : "restarting";
+      return sendJson(replyTo(res), state === "up" ? 200 : 503, { ok: state === "up", intake: state, ...stats() });
     }
     if (snippet !== undefined && path === SNIPPET_PATH) return serveSnippetAsset(req, res, snippet);
     reject(replyTo(res), 404, "not-found", "not found");

@@ -14,7 +14,7 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { BeaconHeaders, Reply } from "./collector-http.js";
+import { sendError, type BeaconHeaders, type Reply } from "./collector-http.js";
 
 export interface FastPathOptions {
   path: string;
@@ -218,7 +218,7 @@ export function serveFastBeacons(socket: Socket, options: FastPathOptions, conne
       options.handle(headers, socket.remoteAddress, body, reply);
     } catch (error) {
       options.onError(error);
-      reply.send(500, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" }, '{"error":"internal error"}');
+      sendError(reply, 500, "internal error");
     }
   };
 
