@@ -94,7 +94,7 @@ async function measureCeiling() {
 }
 
 /**
- * "threaded": the real CLI, `perfscope rum serve` (HTTP on the main thread, beacons parsed,
+ * "threaded": the real CLI, `perfscope rum serve` (HTTP in one worker thread, beacons parsed,
  * checked and written in its intake thread). "inline": the same collector given a store
  * object, so all of it runs on one thread (as `rum serve --single-thread`), through the
  * collector test program run from source; the baseline in the same session.

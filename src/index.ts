@@ -106,7 +106,7 @@ export { openRumStore, DEFAULT_RUM_STORE, type OpenRumStoreOptions } from "./web
 export { openSqliteRumStore } from "./web/rum/store/sqlite-rum-store.js";
 export { openPostgresRumStore } from "./web/rum/store/postgres-rum-store.js";
 export type { RumQuerySource } from "./web/rum/store/rum-query-source.js";
-export { startRumCollector, normalizeRoute, classifyDevice, classifyUserAgent, validateRumBeacon, type RumCollector, type RumCollectorOptions, type RumCollectorStats, type RouteRule } from "./web/rum/collect/index.js";
+export { startRumCollector, startRumCollectorThread, type RumCollectorThread, type RumCollectorThreadOptions, normalizeRoute, classifyDevice, classifyUserAgent, validateRumBeacon, type RumCollector, type RumCollectorOptions, type RumCollectorStats, type RouteRule } from "./web/rum/collect/index.js";
 export { findRumSnippetFile, type RumSnippetKind } from "./web/rum/client/snippet-files.js";
 export * from "./web/rum/crux/index.js";
 export { renderRumReportTerminal, formatRumValue, hasRumRegression } from "./report/rum-report.js";

@@ -23,8 +23,8 @@ Options:
   --route <template>     serve: a route rule such as /blog/:slug (repeatable; tried first)
   --durability <d>       serve: normal (survives a crash of perfscope, default) or full
                          (fsync every batch: survives a power cut)
-  --single-thread        serve: parse and write beacons on the HTTP thread, not in a second
-                         one (one thread to profile or debug; ~0.8× the peak rate measured)
+  --single-thread        serve: HTTP, parsing and writes all on the main thread, not in two
+                         workers (one thread to profile or debug; ~0.8× the peak rate measured)
   --metric <m>           query: one metric or core_web_vitals (LCP, INP, CLS; default)
   --since <time>         query: time range back from now (default 24h; 30m, 7d)
   --group-by <key>       query: break every metric down by route, device, connection,

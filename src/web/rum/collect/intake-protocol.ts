@@ -3,6 +3,7 @@
  * travel as strings (a Buffer from a socket read may view a much larger pooled block, and
  * cloning copies the whole block); outcomes travel as small codes.
  */
+import { PerfError, type ErrorLocation, type PerfErrorCode } from "../../../core/errors.js";
 import type { IntakeOutcome, IntakeStats } from "./beacon-intake.js";
 import type { RouteRule } from "./normalize-route.js";
 
@@ -66,4 +67,10 @@ export function serializeError(error: unknown): SerializedError {
     };
   }
   return { message: String(error) };
+}
+
+/** The error a thread reported, as a PerfError on this side (code, where and hint kept). */
+export function rebuildError(error: SerializedError, fallback: PerfErrorCode): PerfError {
+  const code = (error.code ?? fallback) as PerfErrorCode;
+  return new PerfError(code, error.message, { ...(error.where ? { where: error.where as ErrorLocation } : {}), ...(error.hint ? { hint: error.hint } : {}) });
 }

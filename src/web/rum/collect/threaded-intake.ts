@@ -10,11 +10,11 @@
  * new worker is started after a pause.
  */
 import type { Worker } from "node:worker_threads";
-import { PerfError, type ErrorLocation, type PerfErrorCode } from "../../../core/errors.js";
+import { PerfError } from "../../../core/errors.js";
 import { spawnWorkerThread } from "../../../core/spawn-worker-thread.js";
 import { BUSY, STORED, WRITE_FAILED, type BeaconIntake, type IntakeOutcome, type IntakeStats } from "./beacon-intake.js";
 import type { DeviceHeaders } from "./classify-device.js";
-import type { DeviceHints, FromIntakeWorker, IntakeWorkerData, OutcomeCode, SerializedError, ToIntakeWorker } from "./intake-protocol.js";
+import { rebuildError, type DeviceHints, type FromIntakeWorker, type IntakeWorkerData, type OutcomeCode, type ToIntakeWorker } from "./intake-protocol.js";
 
 /** Body bytes handed to the worker and not yet answered, at most. */
 export const MAX_TRANSIT_BYTES = 8 * 1024 * 1024;
@@ -24,23 +24,19 @@ const MAX_RESTART_DELAY_MS = 30_000;
 /** How long close() waits for the worker to write its queue and close the store before ending it. */
 const CLOSE_TIMEOUT_MS = 30_000;
 /**
- * The worker's young generation; V8 makes each semi-space a third of it, so 12 MB means 4 MB
+ * The young generation of each collector thread (this worker, and the HTTP thread when it runs
+ * in one: collector-thread.ts). V8 makes each semi-space a third of it, so 12 MB means 4 MB
  * semi-spaces. Left to itself V8 grows them to 16 MB each under a steady flood (any steady
- * count of survivors pushes them up); capped, the collector measured 156–162 MB peak RSS
- * instead of 176–185 MB, at the same rate.
+ * count of survivors pushes them up); capping the intake thread alone took the collector from
+ * 176–185 MB peak RSS to 156–162 MB, at the same rate.
  */
-const INTAKE_YOUNG_GENERATION_MB = 12;
+export const COLLECTOR_YOUNG_GENERATION_MB = 12;
 
 export interface ThreadedIntake extends BeaconIntake {
   /** Writes what is queued, closes the store and ends the worker. */
   close(): Promise<void>;
   /** Ends the worker abruptly, as a crash would (for tests of the recovery). */
   terminateWorker(): Promise<void>;
-}
-
-function rebuildError(error: SerializedError, fallback: PerfErrorCode): PerfError {
-  const code = (error.code ?? fallback) as PerfErrorCode;
-  return new PerfError(code, error.message, { ...(error.where ? { where: error.where as ErrorLocation } : {}), ...(error.hint ? { hint: error.hint } : {}) });
 }
 
 function decodeOutcome(code: OutcomeCode): IntakeOutcome {
@@ -151,7 +147,7 @@ export async function startThreadedIntake(data: IntakeWorkerData, onError: (erro
   };
 
   function spawn(): Promise<void> {
-    const w = spawnWorkerThread(import.meta.url, "intake-worker", { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: INTAKE_YOUNG_GENERATION_MB } });
+    const w = spawnWorkerThread(import.meta.url, "intake-worker", { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: COLLECTOR_YOUNG_GENERATION_MB } });
     worker = w;
     return new Promise<void>((resolve, reject) => {
       const first = (message: FromIntakeWorker): void => {

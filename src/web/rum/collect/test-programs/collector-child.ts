@@ -7,14 +7,15 @@
  *     [--rate PER_SECOND:BURST | --rate off] [--trust-proxy] [--durability normal|full]
  *     [--max-connections N] [--batch-delay-ms 20] [--max-batch 500] [--threaded]
  *
- * --threaded gives the collector the file path, as `perfscope rum serve` does: the store is
- * opened and written in the collector's intake thread (--delay-ms does not apply then).
+ * --threaded runs it as `perfscope rum serve` does: HTTP in the collector's own thread, and the
+ * store opened and written in its intake thread (--delay-ms does not apply then).
  */
 import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { RumEvent, RumStore } from "../../model.js";
 import { openSqliteRumStore } from "../../store/sqlite-rum-store.js";
-import { startRumCollector } from "../collector.js";
+import { startRumCollector, type RumCollector } from "../collector.js";
+import { startRumCollectorThread } from "../collector-thread.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,9 +38,9 @@ const real = values.threaded ? undefined : await openSqliteRumStore(values.db, {
 const delayMs = Number(values["delay-ms"]);
 
 // A deliberately slow writer: the real store, reached only after a pause, so the queue fills.
-const store: RumStore | string =
+const store: RumStore | undefined =
   real === undefined
-    ? values.db
+    ? undefined
     : delayMs > 0
     ? {
         kind: real.kind,
@@ -52,11 +53,9 @@ const store: RumStore | string =
     : real;
 
 const [perSecond, burst] = (values.rate ?? "off").split(":").map(Number);
-const collector = await startRumCollector({
-  store,
-  ...(real === undefined ? { durability } : {}),
+const options = {
   port: Number(values.port),
-  rateLimit: values.rate === "off" || perSecond === undefined || burst === undefined ? false : { perIpPerSecond: perSecond, burst },
+  rateLimit: values.rate === "off" || perSecond === undefined || burst === undefined ? (false as const) : { perIpPerSecond: perSecond, burst },
   trustProxy: values["trust-proxy"],
   batch: {
     maxDelayMs: values["batch-delay-ms"] === undefined ? undefined : Number(values["batch-delay-ms"]),
@@ -64,8 +63,9 @@ const collector = await startRumCollector({
   },
   maxQueuedEvents: values["max-queued"] === undefined ? undefined : Number(values["max-queued"]),
   maxConnections: values["max-connections"] === undefined ? undefined : Number(values["max-connections"]),
-  onError: (error) => process.stderr.write(`collector-child: ${String(error)}\n`),
-});
+  onError: (error: unknown) => process.stderr.write(`collector-child: ${String(error)}\n`),
+};
+const collector: RumCollector = store === undefined ? await startRumCollectorThread({ ...options, store: values.db, durability }) : await startRumCollector({ ...options, store });
 process.stdout.write(JSON.stringify({ url: collector.url, port: collector.port, pid: process.pid }) + "\n");
 
 process.once("SIGTERM", () => {
