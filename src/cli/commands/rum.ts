@@ -98,8 +98,10 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
       if (s.accepted !== last) writeLine(io.stderr, `rum serve · ${s.accepted.toLocaleString("en-US")} beacons kept (+${(s.accepted - last).toLocaleString("en-US")}) · ${s.shed} shed · ${Object.values(s.rejected).reduce((a, b) => a + b, 0)} rejected`);
       last = s.accepted;
     }, 10_000);
-    const stopped = new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
+    // A Ctrl-C while the collector was starting counts too: stop at once.
+    const stopped = stop.signal.aborted ? Promise.resolve() : new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
     const died = collector.failure?.then((error) => {
+      writeLine(io.stderr, `perfscope rum serve: ${collector.stats().accepted.toLocaleString("en-US")} beacons were kept before the collector stopped (as of its last report, at most a second old)`);
       throw error;
     });
     try {

@@ -12,8 +12,9 @@ export interface RumCollectorOptions {
   /**
    * Where beacons go. A SQLite path or postgres:// URL: the collector opens the store itself,
    * in a worker thread that parses, checks and writes beacons on a second core while the
-   * main thread serves HTTP (closed again by close()). A store object: all of it runs in the
-   * calling thread, and the caller closes the store.
+   * calling thread serves HTTP (closed again by close()). A store object: all of it runs in
+   * the calling thread, and the caller closes the store. (startRumCollectorThread runs the
+   * HTTP side in a worker of its own too.)
    */
   store: RumStore | string;
   /** With a SQLite path: "normal" (default) survives a crash of perfscope, "full" also a power cut. */

@@ -5,8 +5,10 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { startRumCollector } from "./collector.js";
 import type { FromCollectorThread, RumCollectorThreadOptions, ToCollectorThread } from "./collector-thread.js";
-import { STATS_INTERVAL_MS } from "./collector-thread.js";
 import { serializeError } from "./intake-protocol.js";
+
+/** How often the thread sends its stats to the thread that started it. */
+const STATS_INTERVAL_MS = 1000;
 
 async function main(port: MessagePort, options: RumCollectorThreadOptions): Promise<void> {
   const post = (message: FromCollectorThread): void => port.postMessage(message);

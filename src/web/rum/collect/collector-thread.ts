@@ -5,13 +5,15 @@
  * worker, `resourceLimits` does it. Measured in alternating rounds: 143 MB peak RSS instead of
  * 157–178 MB at 27–32k beacons/s, at the same rate. `perfscope rum serve` runs this way.
  *
- * The thread reports its stats every second and when it closes, so stats() is at most a
- * second old while it runs and exact after close(). If the thread dies, `failure` resolves
- * with the reason; the beacons it had acknowledged are in the store.
+ * The thread reports its stats every second and when it has closed, so stats() is at most a
+ * second old while it serves, and exact once close() resolved. If the thread dies, `failure`
+ * resolves with the reason; the beacons it had acknowledged are in the store.
  */
+import type { Worker } from "node:worker_threads";
 import { PerfError } from "../../../core/errors.js";
 import { spawnWorkerThread } from "../../../core/spawn-worker-thread.js";
 import type { RumCollector, RumCollectorOptions, RumCollectorStats } from "./collector.js";
+import { resolveCollectorOptions } from "./collector-options.js";
 import { rebuildError, type SerializedError } from "./intake-protocol.js";
 import { COLLECTOR_YOUNG_GENERATION_MB } from "./threaded-intake.js";
 
@@ -19,7 +21,9 @@ import { COLLECTOR_YOUNG_GENERATION_MB } from "./threaded-intake.js";
 export type RumCollectorThreadOptions = Omit<RumCollectorOptions, "store"> & { store: string };
 
 export interface RumCollectorThread extends RumCollector {
-  /** Resolves with the reason if the collector's thread dies on its own (never after close()). */
+  /** The worker thread's id (threadId in node:worker_threads). */
+  threadId: number;
+  /** Resolves with the reason if the thread dies while it serves (not once close() was called). */
   failure: Promise<PerfError>;
   /** Ends the thread abruptly, as a crash would (for tests of what survives one). */
   terminateThread(): Promise<void>;
@@ -33,30 +37,52 @@ export type FromCollectorThread =
   | { type: "error"; error: SerializedError }
   | { type: "closed"; stats: RumCollectorStats };
 
-/** How often the thread sends its stats. */
-export const STATS_INTERVAL_MS = 1000;
 /** close(): the collector's own grace (5 s) and intake close (up to 30 s), then the thread is ended. */
 const CLOSE_TIMEOUT_MS = 40_000;
+
+function describeCrash(crash: unknown, code: number | undefined): string {
+  const reason = crash === undefined ? "" : `: ${crash instanceof Error ? crash.message : String(crash)}`;
+  return `exit code ${code}${reason}`;
+}
 
 /** Starts the collector in its own worker thread and resolves once it listens. Throws as startRumCollector does. */
 export async function startRumCollectorThread(options: RumCollectorThreadOptions): Promise<RumCollectorThread> {
   const { onError = () => undefined, ...data } = options;
   if (typeof data.store !== "string") {
-    throw new PerfError("USAGE", "the collector thread opens its store itself: give a SQLite path or postgres:// URL", { hint: "pass a store object to startRumCollector instead" });
+    throw new PerfError("USAGE", "RUM collector thread: the store must be a SQLite path or postgres:// URL (the thread opens it)", { hint: "pass a store object to startRumCollector instead" });
   }
-  const worker = spawnWorkerThread(import.meta.url, "collector-thread-worker", { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: COLLECTOR_YOUNG_GENERATION_MB } });
+  // Bad options fail here, before a thread is spawned.
+  resolveCollectorOptions(options);
+  let worker: Worker;
+  try {
+    worker = spawnWorkerThread(import.meta.url, "collector-thread-worker", { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: COLLECTOR_YOUNG_GENERATION_MB } });
+  } catch (error) {
+    // A function or other uncloneable value in the options (DataCloneError).
+    throw new PerfError("USAGE", `RUM collector thread: its options cannot be sent to a thread (${error instanceof Error ? error.message : String(error)})`, { hint: "options must be plain data (strings, numbers, RegExps); only onError may be a function", cause: error });
+  }
   let latest: RumCollectorStats | undefined;
-  let closing = false;
-  let reportFailure!: (error: PerfError) => void;
-  const failure = new Promise<PerfError>((resolve) => (reportFailure = resolve));
+  let listening = false;
+  let closing: Promise<void> | undefined;
+  let closedCleanly = false;
   let markClosed!: () => void;
   const closedMessage = new Promise<void>((resolve) => (markClosed = resolve));
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  let reportFailure!: (error: PerfError) => void;
+  const failure = new Promise<PerfError>((resolve) => (reportFailure = resolve));
+  let crash: unknown;
+  let exitCode: number | undefined;
+  const exited = new Promise<void>((resolve) =>
+    worker.once("exit", (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
+  worker.on("error", (error) => (crash = error));
 
   const started = new Promise<{ url: string; port: number }>((resolve, reject) => {
     worker.on("message", (message: FromCollectorThread) => {
       switch (message.type) {
         case "listening":
+          listening = true;
           latest = message.stats;
           return resolve({ url: message.url, port: message.port });
         case "start-failed":
@@ -68,35 +94,56 @@ export async function startRumCollectorThread(options: RumCollectorThreadOptions
           return onError(rebuildError(message.error, "INTERNAL"));
         case "closed":
           latest = message.stats;
+          closedCleanly = true;
           return markClosed();
       }
     });
-    let crash: Error | undefined;
-    worker.on("error", (error) => (crash = error));
-    worker.on("exit", (code) => {
-      const error = new PerfError("INTERNAL", `the RUM collector's thread stopped (exit code ${code}${crash ? `: ${crash.message}` : ""})`, {
-        hint: "every beacon answered 204 is in the store; restart perfscope rum serve",
-        ...(crash ? { cause: crash } : {}),
-      });
-      reject(error);
-      if (!closing) reportFailure(error);
+    void exited.then(() => {
+      if (!listening) {
+        reject(new PerfError("INTERNAL", `RUM collector: its thread stopped before it listened (${describeCrash(crash, exitCode)})`, { hint: "check that perfscope is installed completely (npm ci) and run again", ...(crash ? { cause: crash } : {}) }));
+      } else if (closing === undefined) {
+        reportFailure(new PerfError("INTERNAL", `RUM collector: its thread stopped (${describeCrash(crash, exitCode)})`, { hint: "every beacon answered 204 is in the store; start the collector again", ...(crash ? { cause: crash } : {}) }));
+      }
     });
   });
-  const { url, port } = await started;
-
-  async function close(): Promise<void> {
-    if (closing) return;
-    closing = true;
-    worker.postMessage({ type: "close" } satisfies ToCollectorThread);
-    await settleWithin(Promise.race([closedMessage, exited]), CLOSE_TIMEOUT_MS, () => void worker.terminate());
-    // The thread ends by itself once its handles are closed; one that lingers is ended.
-    await settleWithin(exited, 1000, () => void worker.terminate());
+  let where: { url: string; port: number };
+  try {
+    where = await started;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
   }
 
-  const terminateThread = async (): Promise<void> => {
-    await worker.terminate();
+  async function closeThread(): Promise<void> {
+    // A thread that stopped already has nothing to close (failure said why).
+    if (exitCode !== undefined) return;
+    worker.postMessage({ type: "close" } satisfies ToCollectorThread);
+    let timedOut = false;
+    await settleWithin(Promise.race([closedMessage, exited]), CLOSE_TIMEOUT_MS, () => {
+      timedOut = true;
+      void worker.terminate();
+    });
+    if (closedCleanly) {
+      // It ends by itself once its handles are closed; one that lingers is ended.
+      await settleWithin(exited, 1000, () => void worker.terminate());
+      return;
+    }
+    const error = timedOut
+      ? new PerfError("TIMEOUT", `RUM collector: its thread did not close within ${CLOSE_TIMEOUT_MS / 1000} s and was ended`, { hint: "a store write hung (check the disk or the database); every beacon answered 204 is in the store" })
+      : new PerfError("INTERNAL", `RUM collector: its thread stopped while closing (${describeCrash(crash, exitCode)})`, { hint: "every beacon answered 204 is in the store; the counts are those of the last second", ...(crash ? { cause: crash } : {}) });
+    throw error;
+  }
+
+  return {
+    ...where,
+    threadId: worker.threadId,
+    failure,
+    stats: () => structuredClone(latest as RumCollectorStats),
+    close: () => (closing ??= closeThread()),
+    terminateThread: async () => {
+      await worker.terminate();
+    },
   };
-  return { url, port, failure, stats: () => latest as RumCollectorStats, close, terminateThread };
 }
 
 /** Waits for `promise`, calling `onTimeout` if it has not settled within `ms`. */

@@ -1,6 +1,7 @@
-import { connect } from "node:net";
+import { connect, createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRumCollector, type RumCollector } from "./collector.js";
+import { serveFastBeacons, type FastConnection } from "./fast-beacon-path.js";
 import { makeBeacon, openTempStore, readStoredRows, type TempStore } from "./test-helpers/collector-kit.js";
 
 let temp: TempStore;
@@ -191,4 +192,46 @@ describe("the collector's fast beacon path", () => {
     const reset = await Promise.race([lingeringClosed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
     expect(reset).toBe(true);
   }, 20_000);
+});
+
+describe("serveFastBeacons when the collector's handler throws", () => {
+  it("answers 500, reports the error, and keeps serving the connection", async () => {
+    const errors: unknown[] = [];
+    const connections = new Set<FastConnection>();
+    const server = createServer((socket) =>
+      serveFastBeacons(socket, {
+        path: "/rum",
+        maxBodyBytes: 4096,
+        handOver: (s) => s.destroy(),
+        handle: () => {
+          throw new Error("handler bug");
+        },
+        closing: () => false,
+        onError: (error) => errors.push(error),
+      }, connections),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+        let text = "";
+        socket.setEncoding("latin1");
+        socket.on("data", (d: string) => {
+          text += d;
+          if ((text.match(/internal error/g) ?? []).length === 2) {
+            socket.destroy();
+            resolve(text);
+          }
+        });
+        socket.on("error", reject);
+        setTimeout(() => reject(new Error(`no two answers in 5 s: ${JSON.stringify(text)}`)), 5000).unref();
+        socket.write(post(JSON.stringify(makeBeacon())) + post(JSON.stringify(makeBeacon())));
+      });
+      expect([...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]))).toEqual([500, 500]);
+      expect(errors.map(String)).toEqual(["Error: handler bug", "Error: handler bug"]);
+    } finally {
+      for (const c of connections) c.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

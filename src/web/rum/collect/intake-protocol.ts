@@ -29,10 +29,13 @@ export type ToIntakeWorker =
 export type OutcomeCode = 0 | 1 | 2 | string;
 
 export interface SerializedError {
+  /** Set only for a PerfError, so it is always one of PerfErrorCode. */
   code?: string;
   message: string;
   where?: Record<string, unknown>;
   hint?: string;
+  /** Another error's stack, for the report. */
+  stack?: string;
 }
 
 export type FromIntakeWorker =
@@ -56,21 +59,22 @@ export function encodeOutcome(outcome: IntakeOutcome): OutcomeCode {
   }
 }
 
+/** What crosses a thread of an error: a PerfError's code, where and hint; any other error's message and stack. */
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    const e = error as Error & { code?: unknown; where?: unknown; hint?: unknown };
-    return {
-      message: e.message,
-      ...(typeof e.code === "string" ? { code: e.code } : {}),
-      ...(e.where !== null && typeof e.where === "object" ? { where: e.where as Record<string, unknown> } : {}),
-      ...(typeof e.hint === "string" ? { hint: e.hint } : {}),
-    };
+  if (error instanceof PerfError) {
+    return { message: error.message, code: error.code, ...(error.where ? { where: { ...error.where } } : {}), ...(error.hint ? { hint: error.hint } : {}) };
   }
+  if (error instanceof Error) return { message: error.message, ...(error.stack ? { stack: error.stack } : {}) };
   return { message: String(error) };
 }
 
-/** The error a thread reported, as a PerfError on this side (code, where and hint kept). */
+/** The error a thread reported, as a PerfError on this side (code, where and hint kept; another error's stack as its cause). */
 export function rebuildError(error: SerializedError, fallback: PerfErrorCode): PerfError {
   const code = (error.code ?? fallback) as PerfErrorCode;
-  return new PerfError(code, error.message, { ...(error.where ? { where: error.where as ErrorLocation } : {}), ...(error.hint ? { hint: error.hint } : {}) });
+  let cause: Error | undefined;
+  if (error.stack !== undefined) {
+    cause = new Error(error.message);
+    cause.stack = error.stack;
+  }
+  return new PerfError(code, error.message, { ...(error.where ? { where: error.where as ErrorLocation } : {}), ...(error.hint ? { hint: error.hint } : {}), ...(cause ? { cause } : {}) });
 }
