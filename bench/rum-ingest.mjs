@@ -7,7 +7,7 @@
 // folder, rate limit off: the flood comes from one IP), fed by perfscope's load engine with a
 // sequence of beacons like the snippet's (new page views on 50 routes with 3–5 metrics and
 // attribution, and some later beacons of the same page views; see drive() below), over 256
-// connections by default (--connections 1000: a higher rate at ~20 MB more RSS). Beacons/s = 204 answers per second; every one was committed
+// connections by default (--connections 1000: ~10% lower rate at ~40 MB more RSS, measured 2026-11-27). Beacons/s = 204 answers per second; every one was committed
 // before it was answered. Rounds alternate with the in-thread baseline (the collector given a
 // store object: HTTP, parsing and writes on one thread). Peak RSS is VmHWM from /proc. For scale,
 // the same generator is run against a do-nothing Node server (reads the body, answers 204):
