@@ -63,10 +63,10 @@ async function runRumServe(argv: string[], io: CliIo): Promise<number> {
     const durability = values.durability;
     if (durability !== undefined && durability !== "normal" && durability !== "full") throw usageError(`--durability must be normal or full, got "${durability}"`);
     const rate = parseCount(values.rate, "rate", true);
-    // By default the collector runs in a thread of its own (HTTP, with a capped young
-    // generation: 143 MB peak RSS instead of 157–178 MB measured at 27–32k beacons/s) and opens the
-    // store in its intake thread (parsing and writes on the second core); --single-thread keeps
-    // it all on this thread (~0.8x the rate; for profiling and debugging).
+    // By default the collector serves HTTP in a thread of its own (a capped young generation:
+    // 143 MB peak RSS instead of 157–178 MB measured at 27–32k beacons/s) and opens the store
+    // in its intake thread (parsing and writes on the second core); --single-thread keeps it
+    // all on this thread (~0.8x the rate; for profiling and debugging).
     const ownStore = values["single-thread"] ? await openRumStore(values.store, durability ? { durability } : {}) : undefined;
     const options = {
       port,
