@@ -12,6 +12,7 @@
 import type { Worker } from "node:worker_threads";
 import { PerfError } from "../../../core/errors.js";
 import { spawnWorkerThread } from "../../../core/spawn-worker-thread.js";
+import { withTimeout } from "../../../profile/collect/child-process.js";
 import type { RumCollector, RumCollectorOptions, RumCollectorStats } from "./collector.js";
 import { resolveCollectorOptions } from "./collector-options.js";
 import { rebuildError, type SerializedError } from "./intake-protocol.js";
@@ -39,6 +40,7 @@ export type FromCollectorThread =
 
 /** close(): the collector's own grace (5 s) and intake close (up to 30 s), then the thread is ended. */
 const CLOSE_TIMEOUT_MS = 40_000;
+const TIMED_OUT = Symbol("timed out");
 
 function describeCrash(crash: unknown, code: number | undefined): string {
   const reason = crash === undefined ? "" : `: ${crash instanceof Error ? crash.message : String(crash)}`;
@@ -118,14 +120,11 @@ export async function startRumCollectorThread(options: RumCollectorThreadOptions
     // A thread that stopped already has nothing to close (failure said why).
     if (exitCode !== undefined) return;
     worker.postMessage({ type: "close" } satisfies ToCollectorThread);
-    let timedOut = false;
-    await settleWithin(Promise.race([closedMessage, exited]), CLOSE_TIMEOUT_MS, () => {
-      timedOut = true;
-      void worker.terminate();
-    });
+    const timedOut = (await withTimeout(Promise.race([closedMessage, exited]), CLOSE_TIMEOUT_MS, TIMED_OUT)) === TIMED_OUT;
+    if (timedOut) await worker.terminate();
     if (closedCleanly) {
       // It ends by itself once its handles are closed; one that lingers is ended.
-      await settleWithin(exited, 1000, () => void worker.terminate());
+      if ((await withTimeout(exited, 1000, TIMED_OUT)) === TIMED_OUT) await worker.terminate();
       return;
     }
     const error = timedOut
@@ -144,11 +143,4 @@ export async function startRumCollectorThread(options: RumCollectorThreadOptions
       await worker.terminate();
     },
   };
-}
-
-/** Waits for `promise`, calling `onTimeout` if it has not settled within `ms`. */
-async function settleWithin(promise: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
-  const timer = setTimeout(onTimeout, ms);
-  await promise;
-  clearTimeout(timer);
 }
